@@ -1,0 +1,125 @@
+// The gateway: @apollo/gateway behind @apollo/server on express. It loads a composed
+// supergraph file, verifies the caller's JWT and forwards it, so each subgraph verifies it again.
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import express from 'express';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { bearerToken, createTokenVerifier, type Viewer } from '@fffoto/shared/auth';
+import { baseShape, flag, loadConfig, port, tokenVerifyShape, z } from '@fffoto/shared/config';
+import { createLogger } from '@fffoto/shared/logger';
+import { formatError, listen, telemetryOff, type ServiceHandle } from '@fffoto/shared/server';
+
+export const gatewayConfigShape = {
+  ...baseShape,
+  ...tokenVerifyShape,
+  GATEWAY_PORT: port(4000),
+  /** Any composed supergraph file; benchmarks and outside tools run the gateway on their own. */
+  SUPERGRAPH_FILE: z.string().default(new URL('../supergraph.graphql', import.meta.url).pathname),
+  /** Introspection: on in development, off in production unless this says otherwise. */
+  GATEWAY_INTROSPECTION: flag.optional(),
+  /** Routing URL overrides, `name=url,name=url` (e.g. users=http://users:4001/graphql). */
+  SUBGRAPH_URLS: z.string().optional(),
+};
+export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
+export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(gatewayConfigShape, env);
+
+export interface GatewayContext {
+  viewer: Viewer | null;
+  authorization?: string;
+}
+
+export function parseUrlOverrides(spec: string | undefined): Record<string, string> {
+  if (!spec) return {};
+  return Object.fromEntries(
+    spec.split(',').filter(Boolean).map((pair) => {
+      const [name, url] = pair.split('=');
+      if (!name || !url) throw new Error(`config: SUBGRAPH_URLS has a bad entry ${JSON.stringify(pair)}`);
+      return [name.trim(), url.trim()];
+    }),
+  );
+}
+
+class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({ request, context }: Parameters<RemoteGraphQLDataSource<GatewayContext>['willSendRequest'] & {}>[0]) {
+    if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+  }
+}
+
+export async function startGateway(config: GatewayConfig): Promise<ServiceHandle> {
+  const log = createLogger('gateway', config.LOG_LEVEL);
+  const production = config.NODE_ENV === 'production';
+  const overrides = parseUrlOverrides(config.SUBGRAPH_URLS);
+  const subgraphUrls = new Map<string, string>();
+  const gateway = new ApolloGateway({
+    supergraphSdl: readFileSync(config.SUPERGRAPH_FILE, 'utf8'),
+    buildService: ({ name, url }) => {
+      const resolved = overrides[name] ?? url!;
+      subgraphUrls.set(name, resolved);
+      return new AuthForwardingDataSource({ url: resolved });
+    },
+    logger: log,
+  });
+  const verifier = createTokenVerifier({
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    jwks: config.JWKS_URL,
+  });
+
+  const app = express();
+  const httpServer = createServer(app);
+  const server = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: config.GATEWAY_INTROSPECTION ?? !production,
+    csrfPrevention: true,
+    formatError: formatError(log, production),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...telemetryOff],
+  });
+  await server.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: 'gateway' });
+  });
+  app.get('/ready', async (_req, res) => {
+    const checks = await Promise.all([...subgraphUrls].map(async ([name, url]) => [name, await reachable(url)] as const));
+    const down = checks.filter(([, ok]) => !ok).map(([name]) => name);
+    res.status(down.length ? 503 : 200).json({
+      status: down.length ? 'unavailable' : 'ready',
+      supergraph: config.SUPERGRAPH_FILE,
+      subgraphs: Object.fromEntries(checks.map(([name, ok]) => [name, ok ? 'up' : 'down'])),
+    });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(server, {
+      context: async ({ req }) => {
+        const token = bearerToken(req.headers.authorization);
+        const viewer = token ? await verifier.verify(token) : null;
+        return { viewer, authorization: token ? `Bearer ${token}` : undefined };
+      },
+    }),
+  );
+
+  const boundPort = await listen(httpServer, config.GATEWAY_PORT, '0.0.0.0');
+  const url = `http://127.0.0.1:${boundPort}/graphql`;
+  log.info({ url }, 'gateway ready');
+  return { url, port: boundPort, stop: () => server.stop() };
+}
+
+/** A subgraph is reachable when it answers `{ __typename }`. */
+async function reachable(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+      signal: AbortSignal.timeout(2_000),
+    });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,116 @@
+// Access tokens: short-lived JWTs signed with an asymmetric key that has a `kid`. Issuer,
+// audience and key set are configuration, so an OIDC provider can issue them instead of the
+// users subgraph. Every process verifies the token itself; none trusts a bare identity header.
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors as joseErrors,
+  exportJWK,
+  generateKeyPair,
+  importPKCS8,
+  jwtVerify,
+  SignJWT,
+  type CryptoKey,
+  type JSONWebKeySet,
+  type JWK,
+} from 'jose';
+import { GraphQLError } from 'graphql';
+import { createPublicKey } from 'node:crypto';
+
+export const ACCESS_TOKEN_ALG = 'ES256';
+/** Algorithms we accept; `none` and HMAC are never accepted, whatever the token header says. */
+const ACCEPTED_ALGS = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'];
+
+export interface Viewer {
+  id: string;
+  /** The refresh-token family (session) the access token belongs to, when the issuer says. */
+  sessionId?: string;
+}
+
+export interface TokenVerifier {
+  verify(token: string): Promise<Viewer>;
+}
+
+export interface VerifierOptions {
+  issuer: string;
+  audience: string;
+  /** A JWKS URL (fetched and cached, refetched on unknown `kid`) or a key set in hand. */
+  jwks: string | JSONWebKeySet;
+}
+
+function unauthenticated(message: string, reason: string) {
+  return new GraphQLError(message, {
+    extensions: { code: 'UNAUTHENTICATED', reason, http: { status: 401 } },
+  });
+}
+
+export function createTokenVerifier(opts: VerifierOptions): TokenVerifier {
+  const keys =
+    typeof opts.jwks === 'string'
+      ? createRemoteJWKSet(new URL(opts.jwks), { cooldownDuration: 5_000, cacheMaxAge: 10 * 60_000 })
+      : createLocalJWKSet(opts.jwks);
+  return {
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, keys, {
+          issuer: opts.issuer,
+          audience: opts.audience,
+          algorithms: ACCEPTED_ALGS,
+          requiredClaims: ['sub', 'exp', 'iat'],
+        });
+        return { id: payload.sub!, sessionId: typeof payload.sid === 'string' ? payload.sid : undefined };
+      } catch (err) {
+        if (err instanceof joseErrors.JWTExpired) throw unauthenticated('Access token expired.', 'expired');
+        if (err instanceof joseErrors.JOSEError) throw unauthenticated('Access token is not valid.', err.code);
+        throw err;
+      }
+    },
+  };
+}
+
+/** Reads `Authorization: Bearer <token>`; undefined when absent, an error when malformed. */
+export function bearerToken(header: string | string[] | undefined): string | undefined {
+  if (header === undefined || header === '') return undefined;
+  const value = Array.isArray(header) ? header[0]! : header;
+  const match = /^Bearer\s+(\S+)$/i.exec(value);
+  if (!match) throw unauthenticated('Authorization header must be "Bearer <token>".', 'malformed');
+  return match[1];
+}
+
+export interface SigningKey {
+  kid: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+}
+
+/** Loads the signing key from PKCS#8 PEM, or makes an ephemeral one (development and tests). */
+export async function loadSigningKey(pem: string | undefined, kid: string | undefined): Promise<SigningKey> {
+  if (pem) {
+    const privateKey = await importPKCS8(pem.replace(/\\n/g, '\n'), ACCESS_TOKEN_ALG, { extractable: true });
+    const publicJwk = createPublicKey(pem.replace(/\\n/g, '\n')).export({ format: 'jwk' }) as JWK;
+    return { kid: kid ?? 'fffoto-1', privateKey, publicJwk };
+  }
+  const { privateKey, publicKey } = await generateKeyPair(ACCESS_TOKEN_ALG, { extractable: true });
+  return { kid: kid ?? `ephemeral-${Date.now().toString(36)}`, privateKey, publicJwk: await exportJWK(publicKey) };
+}
+
+export function publicJwks(keys: SigningKey[]): JSONWebKeySet {
+  return { keys: keys.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: ACCESS_TOKEN_ALG, use: 'sig' })) };
+}
+
+export async function signAccessToken(
+  key: SigningKey,
+  claims: { sub: string; sid: string; issuer: string; audience: string; ttlSeconds: number },
+): Promise<{ token: string; expiresAt: Date }> {
+  const now = Math.floor(Date.now() / 1000);
+  const exp = now + claims.ttlSeconds;
+  const token = await new SignJWT({ sid: claims.sid })
+    .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid: key.kid, typ: 'JWT' })
+    .setSubject(claims.sub)
+    .setIssuer(claims.issuer)
+    .setAudience(claims.audience)
+    .setIssuedAt(now)
+    .setExpirationTime(exp)
+    .sign(key.privateKey);
+  return { token, expiresAt: new Date(exp * 1000) };
+}

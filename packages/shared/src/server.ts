@@ -1,0 +1,143 @@
+// One way to run a subgraph: Apollo Server behind express, with /health, /ready, CSRF
+// prevention, no Apollo telemetry, token verification in context, and graceful shutdown.
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import express, { type Express } from 'express';
+import type { DocumentNode, GraphQLFormattedError } from 'graphql';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { bearerToken, type TokenVerifier, type Viewer } from './auth.ts';
+import { unauthenticated } from './errors.ts';
+import type { Logger } from './logger.ts';
+
+export interface RequestContext {
+  viewer: Viewer | null;
+  log: Logger;
+}
+
+export function requireViewer(ctx: RequestContext): Viewer {
+  if (!ctx.viewer) throw unauthenticated();
+  return ctx.viewer;
+}
+
+export interface ServiceHandle {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface SubgraphOptions<C extends RequestContext> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: unknown;
+  port: number;
+  host?: string;
+  log: Logger;
+  verifier: TokenVerifier;
+  /** Per-request context (DataLoaders live here, one set per request). */
+  context: (base: RequestContext) => C | Promise<C>;
+  /** Extra HTTP routes (e.g. the JWKS document), mounted before /graphql. */
+  routes?: (app: Express) => void;
+  /** Readiness probe: throws when a dependency is unreachable. */
+  ready?: () => Promise<void>;
+  introspection?: boolean;
+  /** Called after the HTTP server stops, to close the subgraph's own connections. */
+  onStop?: () => Promise<void>;
+}
+
+export function formatError(log: Logger, production: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
+      log.error({ err: error }, 'unexpected error');
+      if (production) return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    }
+    return formatted;
+  };
+}
+
+export const telemetryOff: ApolloServerPlugin[] = [
+  ApolloServerPluginUsageReportingDisabled(),
+  ApolloServerPluginSchemaReportingDisabled(),
+];
+
+export async function startSubgraph<C extends RequestContext>(opts: SubgraphOptions<C>): Promise<ServiceHandle> {
+  const production = process.env.NODE_ENV === 'production';
+  const app = express();
+  const httpServer = createServer(app);
+  const server = new ApolloServer<C>({
+    schema: buildSubgraphSchema({ typeDefs: opts.typeDefs, resolvers: opts.resolvers as never }),
+    introspection: opts.introspection ?? !production,
+    csrfPrevention: true,
+    formatError: formatError(opts.log, production),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTraceDisabled(),
+      ...telemetryOff,
+    ],
+  });
+  await server.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: opts.name });
+  });
+  app.get('/ready', async (_req, res) => {
+    try {
+      await opts.ready?.();
+      res.json({ status: 'ready', service: opts.name });
+    } catch (err) {
+      res.status(503).json({ status: 'unavailable', service: opts.name, error: (err as Error).message });
+    }
+  });
+  opts.routes?.(app);
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(server, {
+      context: async ({ req }) => {
+        const token = bearerToken(req.headers.authorization);
+        const viewer = token ? await opts.verifier.verify(token) : null;
+        return opts.context({ viewer, log: opts.log });
+      },
+    }),
+  );
+
+  const port = await listen(httpServer, opts.port, opts.host ?? '0.0.0.0');
+  const url = `http://127.0.0.1:${port}/graphql`;
+  opts.log.info({ url }, `${opts.name} subgraph ready`);
+  return {
+    url,
+    port,
+    async stop() {
+      await server.stop();
+      await opts.onStop?.();
+    },
+  };
+}
+
+export function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** Stops the given services on SIGTERM/SIGINT, then exits; a second signal exits at once. */
+export function stopOnSignals(log: Logger, handles: Array<{ stop(): Promise<void> }>): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const results = await Promise.allSettled(handles.map((h) => h.stop()));
+    for (const r of results) if (r.status === 'rejected') log.error({ err: r.reason }, 'stop failed');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}

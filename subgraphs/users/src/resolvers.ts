@@ -1,0 +1,27 @@
+import { requireViewer } from '@fffoto/shared/server';
+import type { Resolvers } from './generated/resolvers-types.ts';
+import { SEARCH_MAX } from './service.ts';
+import { DateTime } from '@fffoto/shared/scalars';
+
+export const resolvers: Resolvers = {
+  DateTime,
+  Query: {
+    me: async (_p, _a, ctx) => (ctx.viewer ? ctx.users.requireLive(ctx.viewer.id) : null),
+    user: (_p, { handle }, ctx) => ctx.users.byHandle(handle),
+    searchUsers: (_p, { query, first }, ctx) => ctx.users.search(query, first ?? Math.min(20, SEARCH_MAX)),
+  },
+  Mutation: {
+    signUp: (_p, { input }, ctx) => ctx.users.signUp(input),
+    logIn: (_p, { input }, ctx) => ctx.users.logIn(input),
+    refreshSession: (_p, { refreshToken }, ctx) => ctx.users.sessions.refresh(refreshToken),
+    logOut: async (_p, { refreshToken }, ctx) => {
+      await ctx.users.sessions.end(refreshToken);
+      return true;
+    },
+    updateProfile: (_p, { input }, ctx) => ctx.users.updateProfile(requireViewer(ctx).id, input),
+    deleteAccount: (_p, { password }, ctx) => ctx.users.deleteAccount(requireViewer(ctx).id, password),
+  },
+  User: {
+    __resolveReference: (ref, ctx) => ctx.userById.load(ref.id),
+  },
+};

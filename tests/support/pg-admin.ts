@@ -1,0 +1,34 @@
+// Creating and dropping throwaway databases, for the global setup and for tests that need a
+// database of their own (e.g. to run migrations from scratch).
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export const adminUrl = process.env.TEST_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+/** `<prefix>_<timestamp>_<random>`: unique per run, and sortable so leftovers are easy to spot. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${Date.now()}_${randomBytes(4).toString('hex')}`;
+}
+
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates the database and returns its URL (the admin URL with the database name swapped). */
+export async function createDatabase(name: string): Promise<string> {
+  await admin((c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** FORCE ends sessions a test left open, so a teardown never hangs on a leaked pool. */
+export async function dropDatabase(name: string): Promise<void> {
+  await admin((c) => c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
+}
