@@ -5,6 +5,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 // Each subgraph maps its entities to the shapes its resolvers return (see its context.ts).
 const subgraphs: Record<string, Record<string, string>> = {
   users: { User: '../context.ts#UserParent' },
+  media: { Loop: '../context.ts#LoopParent' },
 };
 
 const resolverTypes = Object.fromEntries(

@@ -16,10 +16,12 @@ export interface Composed {
   apiSchemaSdl: string;
 }
 
-export function composeFromConfig(configPath: string): Composed {
+/** `only` limits composition to some of the listed subgraphs (tests run a partial stack). */
+export function composeFromConfig(configPath: string, only?: Set<string>): Composed {
   const config = parseYaml(readFileSync(configPath, 'utf8')) as SupergraphYaml;
   const root = path.dirname(configPath);
-  const services = Object.entries(config.subgraphs ?? {}).map(([name, sub]) => {
+  const listed = Object.entries(config.subgraphs ?? {}).filter(([name]) => !only || only.has(name));
+  const services = listed.map(([name, sub]) => {
     if (!sub?.schema?.file) throw new CompositionError(`supergraph.yaml: subgraph "${name}" has no schema.file`);
     const file = path.resolve(root, sub.schema.file);
     let sdl: string;

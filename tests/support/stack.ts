@@ -1,42 +1,96 @@
-// Starts real subgraphs and the gateway in this process on free ports, against the test run's
-// database (see tests/global-setup.ts). Tests talk to them over real HTTP.
+// Starts real subgraphs, the media worker and the gateway in this process on free ports,
+// against the test run's database and Redis prefix (tests/global-setup.ts) and a local
+// SigV4-checking S3 server in a temp directory. Tests talk to them over real HTTP.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createDb, type Db } from '@fffoto/shared/db';
 import type { ServiceHandle } from '@fffoto/shared/server';
+import { composeFromConfig } from '../../gateway/src/compose.ts';
 import { loadGatewayConfig, startGateway } from '../../gateway/src/app.ts';
 import { loadUsersConfig, startUsers } from '../../subgraphs/users/src/app.ts';
+import { startMedia } from '../../subgraphs/media/src/app.ts';
+import { loadMediaConfig } from '../../subgraphs/media/src/config.ts';
+import { startLocalS3, type LocalS3 } from '../../subgraphs/media/src/local-s3.ts';
+import { startMediaWorker } from '../../subgraphs/media/src/worker/app.ts';
+
+export interface StackOptions {
+  env?: NodeJS.ProcessEnv;
+  media?: boolean;
+  /** Run a media worker in this process (tests of a worker process start their own). */
+  worker?: boolean;
+}
 
 export interface Stack {
   gatewayUrl: string;
   usersUrl: string;
+  mediaUrl?: string;
   /** The users subgraph's database client; `statements` counts what it sends. */
   usersDb: Db;
   statements: string[];
+  /** The environment the media processes were started with (S3 endpoint, Redis prefix, ...). */
+  env: NodeJS.ProcessEnv;
+  s3?: LocalS3;
   stop(): Promise<void>;
 }
 
-export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<Stack> {
-  const base = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...env };
+export async function startStack(opts: StackOptions | NodeJS.ProcessEnv = {}): Promise<Stack> {
+  const options: StackOptions = 'media' in opts || 'worker' in opts || 'env' in opts ? (opts as StackOptions) : { env: opts as NodeJS.ProcessEnv };
+  const base: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...options.env };
+  const handles: ServiceHandle[] = [];
+  const cleanups: Array<() => Promise<void> | void> = [];
   const statements: string[] = [];
   const usersDb = createDb(base.DATABASE_URL!, { onQuery: (sql) => statements.push(sql) });
+  cleanups.push(() => usersDb.$disconnect());
+
   const users = await startUsers(loadUsersConfig({ ...base, USERS_PORT: '0' }), { db: usersDb });
-  const usersOrigin = new URL(users.url).origin;
+  handles.unshift(users);
+  const jwksUrl = `${new URL(users.url).origin}/.well-known/jwks.json`;
+  const env: NodeJS.ProcessEnv = { ...base, JWKS_URL: jwksUrl };
+  const overrides = [`users=${users.url}`];
+  let s3: LocalS3 | undefined;
+  let media: ServiceHandle | undefined;
+
+  if (options.media) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fffoto-s3-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    s3 = await startLocalS3({ directory: dir, bucket: 'fffoto-test' });
+    cleanups.unshift(() => s3!.stop());
+    Object.assign(env, {
+      S3_ENDPOINT: s3.endpoint,
+      S3_REGION: s3.region,
+      S3_BUCKET: 'fffoto-test',
+      S3_ACCESS_KEY_ID: s3.accessKeyId,
+      S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      S3_FORCE_PATH_STYLE: 'true',
+    });
+    media = await startMedia(loadMediaConfig({ ...env, MEDIA_PORT: '0' }));
+    handles.unshift(media);
+    overrides.push(`media=${media.url}`);
+    if (options.worker) handles.unshift(await startMediaWorker(loadMediaConfig({ ...env, WORKER_HEALTH_PORT: '0' })));
+  }
+
+  // Compose just the subgraphs this stack runs, so the gateway's /ready is honest.
+  const running = new Set(['users', ...(options.media ? ['media'] : [])]);
+  const supergraphFile = path.join(mkdtempSync(path.join(tmpdir(), 'fffoto-sg-')), 'supergraph.graphql');
+  writeFileSync(supergraphFile, composeFromConfig(path.resolve('supergraph.yaml'), running).supergraphSdl);
+  cleanups.push(() => rmSync(path.dirname(supergraphFile), { recursive: true, force: true }));
   const gateway = await startGateway(
-    loadGatewayConfig({
-      ...base,
-      GATEWAY_PORT: '0',
-      JWKS_URL: `${usersOrigin}/.well-known/jwks.json`,
-      SUBGRAPH_URLS: `users=${users.url}`,
-    }),
+    loadGatewayConfig({ ...env, GATEWAY_PORT: '0', SUPERGRAPH_FILE: supergraphFile, SUBGRAPH_URLS: overrides.join(',') }),
   );
-  const handles: ServiceHandle[] = [gateway, users];
+  handles.unshift(gateway);
+
   return {
     gatewayUrl: gateway.url,
     usersUrl: users.url,
+    mediaUrl: media?.url,
     usersDb,
     statements,
+    env,
+    s3,
     async stop() {
       for (const h of handles) await h.stop();
-      await usersDb.$disconnect();
+      for (const c of cleanups) await c();
     },
   };
 }

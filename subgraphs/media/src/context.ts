@@ -1,0 +1,23 @@
+import DataLoader from 'dataloader';
+import type { Loop } from '@fffoto/shared/db';
+import type { RequestContext } from '@fffoto/shared/server';
+import type { MediaService } from './media-service.ts';
+import type { Previewer } from './preview.ts';
+import type { ObjectStorage } from './storage.ts';
+
+/** What Loop resolvers receive: the database row. */
+export type LoopParent = Loop;
+
+export interface Context extends RequestContext {
+  media: MediaService;
+  storage: ObjectStorage;
+  previewer: Previewer;
+  loopById: DataLoader<string, Loop | null>;
+}
+
+export function createContext(
+  base: RequestContext,
+  deps: { media: MediaService; storage: ObjectStorage; previewer: Previewer },
+): Context {
+  return { ...base, ...deps, loopById: new DataLoader((ids) => deps.media.loops.byIds(ids)) };
+}

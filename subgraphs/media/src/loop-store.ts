@@ -1,0 +1,73 @@
+// Loop rows and their status machine, shared by the subgraph and the worker. Every status
+// change is published for the loopUpdated subscription. Transitions are conditional updates,
+// so a retried or duplicated job can never move a finished loop again.
+import type { Db, Loop } from '@fffoto/shared/db';
+import { channels, type PubSubEngine } from '@fffoto/shared/pubsub';
+
+export interface EncodedMeta {
+  frameCount: number;
+  width: number;
+  height: number;
+  durationMs: number;
+  mp4Bytes: number;
+  webpBytes: number;
+  gifBytes: number;
+  posterBytes: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (id: string) => UUID.test(id);
+
+export class LoopStore {
+  constructor(
+    private readonly db: Db,
+    private readonly pubsub: PubSubEngine,
+  ) {}
+
+  get(id: string): Promise<Loop | null> {
+    return isUuid(id) ? this.db.loop.findUnique({ where: { id } }) : Promise.resolve(null);
+  }
+
+  /** One statement for any number of ids (the DataLoader batch function). */
+  async byIds(ids: readonly string[]): Promise<Array<Loop | null>> {
+    const valid = ids.filter(isUuid);
+    const rows = valid.length ? await this.db.loop.findMany({ where: { id: { in: valid } } }) : [];
+    const byId = new Map(rows.map((l) => [l.id, l]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /** PENDING (or PROCESSING, for a retried job) → PROCESSING; null when already finished. */
+  async markProcessing(id: string): Promise<Loop | null> {
+    const { count } = await this.db.loop.updateMany({
+      where: { id, status: { in: ['PENDING', 'PROCESSING'] } },
+      data: { status: 'PROCESSING', attempts: { increment: 1 }, error: null },
+    });
+    return count ? this.changed(id) : null;
+  }
+
+  async markReady(id: string, meta: EncodedMeta): Promise<Loop | null> {
+    const { count } = await this.db.loop.updateMany({
+      where: { id, status: 'PROCESSING' },
+      data: { status: 'READY', readyAt: new Date(), error: null, ...meta },
+    });
+    return count ? this.changed(id) : null;
+  }
+
+  async markFailed(id: string, reason: string): Promise<Loop | null> {
+    const { count } = await this.db.loop.updateMany({
+      where: { id, status: { in: ['PENDING', 'PROCESSING'] } },
+      data: { status: 'FAILED', error: reason.slice(0, 500) },
+    });
+    return count ? this.changed(id) : null;
+  }
+
+  async publish(loop: Loop): Promise<void> {
+    await this.pubsub.publish(channels.loopUpdated(loop.id), { loopUpdated: loop });
+  }
+
+  private async changed(id: string): Promise<Loop> {
+    const loop = await this.db.loop.findUniqueOrThrow({ where: { id } });
+    await this.publish(loop);
+    return loop;
+  }
+}

@@ -1,0 +1,143 @@
+// Uploads and loops: presigned upload slots, the checks before an encode is queued, and the
+// in-request preview. Takes its database, storage, queue and store as arguments.
+import { Prisma, type Db, type Effect, type Loop, type LoopMode, type UploadKind } from '@fffoto/shared/db';
+import { badInput, forbidden, gqlError, notFound } from '@fffoto/shared/errors';
+import type { ObjectStorage } from './storage.ts';
+import type { LoopQueue } from './queue.ts';
+import { isUuid, type LoopStore } from './loop-store.ts';
+import {
+  CONTENT_TYPES, FPS, PART_COUNT, partKey, UPLOAD_URL_TTL_SECONDS, UPLOAD_USABLE_SECONDS,
+} from './limits.ts';
+
+export interface LoopInput {
+  uploadId: string;
+  mode?: LoopMode | null;
+  effect?: Effect | null;
+  fps?: number | null;
+}
+
+export interface MediaLimits {
+  maxPartBytes: (kind: UploadKind) => number;
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+export class MediaService {
+  constructor(
+    private readonly db: Db,
+    private readonly storage: ObjectStorage,
+    private readonly queue: LoopQueue,
+    readonly loops: LoopStore,
+    readonly limits: MediaLimits,
+  ) {}
+
+  async requestUpload(ownerId: string, input: { kind: UploadKind; count: number; contentType: string }) {
+    const { min, max } = PART_COUNT[input.kind];
+    if (!Number.isInteger(input.count) || input.count < min || input.count > max) {
+      throw badInput(
+        input.kind === 'FRAMES' ? `A burst has ${min}–${max} frames.` : 'A clip upload has exactly one part.',
+        'count',
+      );
+    }
+    const contentType = input.contentType.trim().toLowerCase();
+    if (!CONTENT_TYPES[input.kind].includes(contentType)) {
+      throw badInput(`${input.kind} uploads take ${CONTENT_TYPES[input.kind].join(', ')}.`, 'contentType');
+    }
+    const upload = await this.db.upload.create({
+      data: {
+        ownerId,
+        kind: input.kind,
+        partCount: input.count,
+        contentType,
+        expiresAt: new Date(Date.now() + UPLOAD_URL_TTL_SECONDS * 1000),
+      },
+    });
+    const parts = await Promise.all(
+      Array.from({ length: input.count }, async (_, index) => ({
+        index,
+        ...(await this.storage.presignPut(partKey(ownerId, upload.id, index), contentType, UPLOAD_URL_TTL_SECONDS)),
+      })),
+    );
+    return { id: upload.id, kind: upload.kind, parts, expiresAt: upload.expiresAt, maxBytesPerPart: this.limits.maxPartBytes(upload.kind) };
+  }
+
+  /** The caller's upload, checked: exists, theirs, still usable. */
+  private async ownUpload(ownerId: string, uploadId: string) {
+    const upload = isUuid(uploadId) ? await this.db.upload.findUnique({ where: { id: uploadId } }) : null;
+    if (!upload) throw notFound('Upload');
+    if (upload.ownerId !== ownerId) throw forbidden('That upload belongs to someone else.');
+    if (Date.now() - upload.createdAt.getTime() > UPLOAD_USABLE_SECONDS * 1000) {
+      throw badInput('That upload has expired; request a new one.', 'uploadId');
+    }
+    return upload;
+  }
+
+  private static checkFps(fps: number | null | undefined): number {
+    const value = fps ?? FPS.default;
+    if (!Number.isInteger(value) || value < FPS.min || value > FPS.max) {
+      throw badInput(`fps must be a whole number from ${FPS.min} to ${FPS.max}.`, 'fps');
+    }
+    return value;
+  }
+
+  /** Every part present and within its size limit; an oversize part is deleted, never decoded. */
+  private async checkParts(upload: { id: string; ownerId: string; kind: UploadKind; partCount: number }) {
+    const limit = this.limits.maxPartBytes(upload.kind);
+    const heads = await Promise.all(
+      Array.from({ length: upload.partCount }, (_, i) => this.storage.head(partKey(upload.ownerId, upload.id, i))),
+    );
+    const missing = heads.flatMap((h, i) => (h ? [] : [i]));
+    if (missing.length) {
+      throw badInput(`Part${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'were' : 'was'} not uploaded.`, 'uploadId');
+    }
+    const oversize = heads.findIndex((h) => h!.size > limit);
+    if (oversize >= 0) {
+      await this.storage.deletePrefix(`uploads/${upload.ownerId}/${upload.id}/`);
+      throw gqlError('PAYLOAD_TOO_LARGE', `Part ${oversize} is ${mb(heads[oversize]!.size)}; the limit is ${mb(limit)}. The upload was discarded.`, { field: 'uploadId' });
+    }
+    const empty = heads.findIndex((h) => h!.size === 0);
+    if (empty >= 0) throw badInput(`Part ${empty} is empty.`, 'uploadId');
+  }
+
+  async createLoop(ownerId: string, input: LoopInput): Promise<Loop> {
+    const fps = MediaService.checkFps(input.fps);
+    const upload = await this.ownUpload(ownerId, input.uploadId);
+    const existing = await this.db.loop.findUnique({ where: { uploadId: upload.id } });
+    if (existing) return existing;
+    await this.checkParts(upload);
+    let loop: Loop;
+    try {
+      loop = await this.db.loop.create({
+        data: {
+          ownerId,
+          uploadId: upload.id,
+          mode: input.mode ?? 'BOUNCE',
+          effect: input.effect ?? 'NONE',
+          fps,
+          effectDay: new Date(new Date().toISOString().slice(0, 10)),
+        },
+      });
+    } catch (err) {
+      // Two createLoop calls raced on one upload: the other one made the loop.
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+        return this.db.loop.findUniqueOrThrow({ where: { uploadId: upload.id } });
+      }
+      throw err;
+    }
+    await this.loops.publish(loop);
+    await this.queue.enqueue(loop.id);
+    return loop;
+  }
+
+  /** Reads the parts a preview needs (at most `maxFrames`, evenly spaced), after the same checks. */
+  async previewInputs(ownerId: string, input: LoopInput, maxFrames: number) {
+    const fps = MediaService.checkFps(input.fps);
+    const upload = await this.ownUpload(ownerId, input.uploadId);
+    await this.checkParts(upload);
+    const count = upload.kind === 'VIDEO' ? 1 : Math.min(maxFrames, upload.partCount);
+    const indexes = Array.from({ length: count }, (_, i) => Math.round((i * (upload.partCount - 1)) / Math.max(1, count - 1)));
+    const limit = this.limits.maxPartBytes(upload.kind);
+    const buffers = await Promise.all(indexes.map((i) => this.storage.get(partKey(ownerId, upload.id, i), limit)));
+    return { kind: upload.kind, buffers, fps, mode: input.mode ?? 'BOUNCE', effect: input.effect ?? 'NONE' };
+  }
+}

@@ -1,0 +1,105 @@
+// One encode: read the parts, run the pipeline, write the four outputs, mark the loop READY.
+// Outputs go to fixed keys under the loop's prefix, so a retried job overwrites rather than
+// adds, and READY is set only after every output is written. Bad input fails at once, with a
+// reason; anything else is retried by the queue, and on the last failure the loop is FAILED
+// with its partial outputs removed.
+import type { Db } from '@fffoto/shared/db';
+import type { Logger } from '@fffoto/shared/logger';
+import { encodeLoop, isMediaInputError } from '../pipeline/index.ts';
+import { loopPrefix, outputKeys, partKey } from '../limits.ts';
+import type { LoopStore } from '../loop-store.ts';
+import { UnrecoverableError, type JobInfo } from '../queue.ts';
+import type { ObjectStorage } from '../storage.ts';
+
+export interface EncodeDeps {
+  db: Db;
+  storage: ObjectStorage;
+  loops: LoopStore;
+  log: Logger;
+  maxPartBytes: (kind: 'FRAMES' | 'VIDEO') => number;
+  ffmpegThreads?: number;
+}
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+export function encodeJobHandler(deps: EncodeDeps) {
+  return async function encodeJob(job: JobInfo): Promise<void> {
+    const { loopId } = job;
+    const log = deps.log.child({ loopId, attempt: job.attempt });
+    const loop = await deps.db.loop.findUnique({ where: { id: loopId }, include: { upload: true } });
+    if (!loop) throw new UnrecoverableError(`loop ${loopId} does not exist`);
+    if (!(await deps.loops.markProcessing(loopId))) {
+      log.info({ status: loop.status }, 'loop already finished; nothing to do');
+      return;
+    }
+    const { upload } = loop;
+    try {
+      const limit = deps.maxPartBytes(upload.kind);
+      const inputs = await Promise.all(
+        Array.from({ length: upload.partCount }, async (_, i) => {
+          const key = partKey(upload.ownerId, upload.id, i);
+          if (!(await deps.storage.head(key))) throw new MissingPartError(i);
+          return deps.storage.get(key, limit);
+        }),
+      );
+      const started = Date.now();
+      const out = await encodeLoop(inputs, {
+        mode: loop.mode,
+        effect: loop.effect,
+        fps: loop.fps,
+        kind: upload.kind,
+        day: loop.effectDay,
+        signal: job.signal,
+        ffmpegThreads: deps.ffmpegThreads,
+      });
+      const keys = outputKeys(loopId);
+      await Promise.all([
+        deps.storage.put(keys.mp4, out.mp4, 'video/mp4', IMMUTABLE),
+        deps.storage.put(keys.webp, out.webp, 'image/webp', IMMUTABLE),
+        deps.storage.put(keys.gif, out.gif, 'image/gif', IMMUTABLE),
+        deps.storage.put(keys.poster, out.poster, 'image/jpeg', IMMUTABLE),
+      ]);
+      const ready = await deps.loops.markReady(loopId, {
+        frameCount: out.frameCount,
+        width: out.width,
+        height: out.height,
+        durationMs: out.durationMs,
+        mp4Bytes: out.mp4.length,
+        webpBytes: out.webp.length,
+        gifBytes: out.gif.length,
+        posterBytes: out.poster.length,
+      });
+      log.info({ ms: Date.now() - started, frames: out.frameCount, ready: Boolean(ready) }, 'loop encoded');
+    } catch (err) {
+      if (err instanceof MissingPartError || isMediaInputError(err)) {
+        await failLoop(deps, loopId, (err as Error).message);
+        throw new UnrecoverableError((err as Error).message);
+      }
+      log.warn({ err }, 'encode attempt failed; the queue will retry');
+      throw err;
+    }
+  };
+}
+
+class MissingPartError extends Error {
+  constructor(index: number) {
+    super(`Part ${index} of the upload is missing.`);
+  }
+}
+
+/** Terminal failure: no partial outputs stay behind, and the loop says why. */
+export async function failLoop(deps: Pick<EncodeDeps, 'storage' | 'loops' | 'log'>, loopId: string, reason: string) {
+  await deps.storage.deletePrefix(loopPrefix(loopId));
+  const failed = await deps.loops.markFailed(loopId, reason);
+  if (failed) deps.log.warn({ loopId, reason }, 'loop failed');
+}
+
+/** Called when the queue gives up on a job. */
+export function finalFailureHandler(deps: Pick<EncodeDeps, 'storage' | 'loops' | 'log'>) {
+  return async (loopId: string, err: Error) => {
+    const reason = err.name === 'UnrecoverableError' || isMediaInputError(err)
+      ? err.message
+      : `Encoding failed after several attempts: ${err.message}`;
+    await failLoop(deps, loopId, reason);
+  };
+}

@@ -1,0 +1,66 @@
+// Vitest global setup: one fresh, migrated database and one Redis key prefix per run, so runs
+// (and CI jobs on the same machine) never see each other's data; both are removed at the end.
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { TestProject } from 'vitest/node';
+import { migrate } from '../packages/shared/src/migrate.ts';
+import { createDatabase, dropDatabase } from './support/pg-admin.ts';
+
+export interface TestEnv {
+  DATABASE_URL: string;
+  REDIS_URL: string;
+  REDIS_PREFIX: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    testEnv: TestEnv;
+  }
+}
+
+async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+  // No keyPrefix on this client: SCAN's MATCH is not prefixed by ioredis, so we spell it out.
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const id = `${Date.now()}_${randomBytes(4).toString('hex')}`;
+  const dbName = `fffoto_test_${id}`;
+  const databaseUrl = await createDatabase(dbName);
+  try {
+    await migrate(databaseUrl);
+  } catch (err) {
+    await dropDatabase(dbName);
+    throw err;
+  }
+  const env: TestEnv = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: `fffoto-test-${id}:`,
+  };
+  // Workers are forked after this runs and inherit process.env; provide() is the documented
+  // channel too, read back through tests/env.ts.
+  Object.assign(process.env, env);
+  process.env.NODE_ENV = 'test';
+  process.env.LOG_LEVEL ??= 'silent';
+  project.provide('testEnv', env);
+
+  return async () => {
+    try {
+      await dropDatabase(dbName);
+    } finally {
+      await deleteKeys(env.REDIS_URL, env.REDIS_PREFIX);
+    }
+  };
+}
