@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../packages/shared/src/migrate.ts';
-import { createDatabase, dropDatabase } from './support/pg-admin.ts';
+import { createDatabase, dropDatabase, dropStaleDatabases } from './support/pg-admin.ts';
 
 export interface TestEnv {
   DATABASE_URL: string;
@@ -35,6 +35,7 @@ async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  await dropStaleDatabases(['fffoto_test', 'fffoto_migrate_test']);
   const id = `${Date.now()}_${randomBytes(4).toString('hex')}`;
   const dbName = `fffoto_test_${id}`;
   const databaseUrl = await createDatabase(dbName);

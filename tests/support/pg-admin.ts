@@ -32,3 +32,21 @@ export async function createDatabase(name: string): Promise<string> {
 export async function dropDatabase(name: string): Promise<void> {
   await admin((c) => c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
 }
+
+/**
+ * Drops databases that a crashed or killed run left behind: names made by uniqueName() with one
+ * of these prefixes whose timestamp is older than maxAgeMs. Young ones may belong to a run that
+ * is still going (several can share one Postgres), so they are left alone.
+ */
+export async function dropStaleDatabases(prefixes: string[], maxAgeMs = 6 * 3600_000): Promise<string[]> {
+  const { rows } = await admin((c) => c.query<{ datname: string }>('SELECT datname FROM pg_database'));
+  const cutoff = Date.now() - maxAgeMs;
+  const stale = rows
+    .map((r) => r.datname)
+    .filter((name) => prefixes.some((p) => {
+      const m = new RegExp(`^${p}_(\\d{13})_[0-9a-f]{8}$`).exec(name);
+      return m !== null && Number(m[1]) < cutoff;
+    }));
+  for (const name of stale) await dropDatabase(name);
+  return stale;
+}

@@ -36,7 +36,15 @@ export interface Stack {
 
 export async function startStack(opts: StackOptions | NodeJS.ProcessEnv = {}): Promise<Stack> {
   const options: StackOptions = 'media' in opts || 'worker' in opts || 'env' in opts ? (opts as StackOptions) : { env: opts as NodeJS.ProcessEnv };
-  const base: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...options.env };
+  // Each stack gets its own Redis prefix (under the run's), so one test file's worker never
+  // takes another file's jobs.
+  const redisPrefix = `${process.env.REDIS_PREFIX ?? 'fffoto-test:'}${Math.random().toString(36).slice(2, 8)}:`;
+  const base: NodeJS.ProcessEnv = {
+    ...process.env,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    REDIS_PREFIX: redisPrefix,
+    ...options.env,
+  };
   const handles: ServiceHandle[] = [];
   const cleanups: Array<() => Promise<void> | void> = [];
   const statements: string[] = [];

@@ -91,7 +91,9 @@ function checkHistory(local: LocalMigration[], rows: AppliedRow[], log: (msg: st
 async function applyOne(client: pg.Client, m: LocalMigration): Promise<void> {
   const id = randomUUID();
   // One transaction per migration: a failing script leaves neither half a schema nor a row behind.
-  // (Scripts that cannot run in a transaction, e.g. CREATE INDEX CONCURRENTLY, are not supported.)
+  // (Scripts that cannot run in a transaction, e.g. CREATE INDEX CONCURRENTLY, are not supported.
+  // A script's own BEGIN/COMMIT, as Prisma writes for enum changes, still runs: Postgres only
+  // warns, but the script's COMMIT ends our transaction early, so atomicity stops there.)
   await client.query('BEGIN');
   try {
     await client.query(

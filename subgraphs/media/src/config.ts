@@ -18,6 +18,8 @@ export const mediaConfigShape = {
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
   S3_PUBLIC_BASE_URL: z.url().optional(),
+  /** Where clients reach S3 when it differs from S3_ENDPOINT; presigned URLs use it. */
+  S3_PUBLIC_ENDPOINT: z.url().optional(),
   /** Origins allowed to PUT to presigned URLs from a browser (bucket CORS). */
   CORS_ORIGINS: z.string().default('*'),
   MEDIA_MAX_FRAME_MB: megabytes(15),

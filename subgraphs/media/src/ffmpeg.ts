@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import ffmpeg from 'fluent-ffmpeg';
-import { MediaInputError } from './pipeline/errors.js';
+import { MediaInputError } from './pipeline/errors.ts';
 
 export interface RunOptions {
   signal?: AbortSignal;

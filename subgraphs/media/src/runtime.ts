@@ -38,6 +38,7 @@ export function createRuntime(config: MediaConfig, overrides: RuntimeOverrides =
       secretAccessKey: config.S3_SECRET_ACCESS_KEY,
       forcePathStyle: config.S3_FORCE_PATH_STYLE === 'true',
       publicBaseUrl: config.S3_PUBLIC_BASE_URL,
+      publicEndpoint: config.S3_PUBLIC_ENDPOINT,
     });
   const pubsub = createPubSub(config.REDIS_URL, config.REDIS_PREFIX);
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;

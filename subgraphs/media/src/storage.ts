@@ -26,6 +26,11 @@ export interface StorageConfig {
   secretAccessKey?: string;
   forcePathStyle: boolean;
   publicBaseUrl?: string;
+  /**
+   * The endpoint clients reach S3 at, when it differs from ours (compose: services talk to
+   * http://minio:9000, phones to http://localhost:9000). Presigned URLs are signed for it.
+   */
+  publicEndpoint?: string;
 }
 
 export interface PresignedPart {
@@ -108,35 +113,8 @@ function encodeKey(key: string): string {
 
 export function createS3Storage(config: StorageConfig): ObjectStorage {
   const { bucket } = config;
-  const client = new S3Client({
-    region: config.region,
-    endpoint: config.endpoint,
-    forcePathStyle: config.forcePathStyle,
-    // Without explicit keys the SDK's default chain applies (IAM role, web identity, profile).
-    credentials:
-      config.accessKeyId && config.secretAccessKey
-        ? { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey }
-        : undefined,
-    // The default (WHEN_SUPPORTED) puts a CRC32 of the *empty* presign-time body into presigned
-    // PUT URLs, which then refuse the real upload; MinIO and s3rver also dislike the extra headers.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  if (config.forcePathStyle) {
-    // SDK v3 sends path-style bucket-level requests (list, delete many, CORS) to "/bucket/";
-    // s3rver canonicalises them as "/bucket" and refuses the signature. AWS and MinIO accept
-    // "/bucket" too (the API model's own URI, which SDK v2 sent), so send that form.
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        const request = args.request as { path?: unknown };
-        if (typeof request.path === 'string' && /^\/[^/]+\/$/.test(request.path)) {
-          request.path = request.path.slice(0, -1);
-        }
-        return next(args);
-      },
-      { step: 'build', name: 'bucketPathWithoutTrailingSlash' },
-    );
-  }
+  const client = createClient(config, config.endpoint);
+  const signer = config.publicEndpoint ? createClient(config, config.publicEndpoint) : client;
 
   async function head(key: string): Promise<{ size: number; contentType?: string } | null> {
     try {
@@ -169,7 +147,7 @@ export function createS3Storage(config: StorageConfig): ObjectStorage {
     async presignPut(key, contentType, expiresInSeconds) {
       checkExpiry(expiresInSeconds);
       const command = new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType });
-      const url = await getSignedUrl(client, command, {
+      const url = await getSignedUrl(signer, command, {
         expiresIn: expiresInSeconds,
         // The presigner leaves Content-Type unsigned by default, so any type would be accepted.
         signableHeaders: new Set(['content-type']),
@@ -235,7 +213,7 @@ export function createS3Storage(config: StorageConfig): ObjectStorage {
     async urlFor(key, expiresInSeconds = DEFAULT_URL_SECONDS) {
       if (config.publicBaseUrl) return `${config.publicBaseUrl.replace(/\/+$/, '')}/${encodeKey(key)}`;
       checkExpiry(expiresInSeconds);
-      return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), {
+      return getSignedUrl(signer, new GetObjectCommand({ Bucket: bucket, Key: key }), {
         expiresIn: expiresInSeconds,
       });
     },
@@ -263,7 +241,9 @@ export function createS3Storage(config: StorageConfig): ObjectStorage {
           }
         }
       }
-      if (corsOrigins.length === 0) return;
+      // Blank entries come from unset/trailing-comma origin lists; S3 rejects an empty origin.
+      const origins = corsOrigins.map((o) => o.trim()).filter((o) => o !== '');
+      if (origins.length === 0) return;
       try {
         await client.send(
           new PutBucketCorsCommand({
@@ -271,7 +251,7 @@ export function createS3Storage(config: StorageConfig): ObjectStorage {
             CORSConfiguration: {
               CORSRules: [
                 {
-                  AllowedOrigins: corsOrigins,
+                  AllowedOrigins: origins,
                   AllowedMethods: ['GET', 'HEAD', 'PUT'],
                   AllowedHeaders: ['*'],
                   ExposeHeaders: ['ETag'],
@@ -292,4 +272,39 @@ export function createS3Storage(config: StorageConfig): ObjectStorage {
       client.destroy();
     },
   };
+}
+
+function createClient(config: StorageConfig, endpoint: string | undefined): S3Client {
+  const client = new S3Client({
+    region: config.region,
+    endpoint,
+
+    forcePathStyle: config.forcePathStyle,
+    // Without explicit keys the SDK's default chain applies (IAM role, web identity, profile).
+    credentials:
+      config.accessKeyId && config.secretAccessKey
+        ? { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey }
+        : undefined,
+    // The default (WHEN_SUPPORTED) bakes the CRC32 of the presign-time *empty* body into presigned
+    // PUT URLs (x-amz-checksum-crc32=AAAAAA==), which S3 then checks the real upload against.
+    // WHEN_REQUIRED limits checksums to operations that demand one (DeleteObjects, PutBucketCors).
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  if (config.forcePathStyle) {
+    // SDK v3 sends path-style bucket-level requests (list, delete many, CORS) to "/bucket/";
+    // s3rver canonicalises them as "/bucket" and refuses the signature. "/bucket" is the URI in
+    // S3's own API model (what SDK v2 sent), which AWS and MinIO serve too, so send that form.
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { path?: unknown };
+        if (typeof request.path === 'string' && /^\/[^/]+\/$/.test(request.path)) {
+          request.path = request.path.slice(0, -1);
+        }
+        return next(args);
+      },
+      { step: 'build', name: 'bucketPathWithoutTrailingSlash' },
+    );
+  }
+  return client;
 }

@@ -23,7 +23,7 @@ beforeAll(async () => {
   user = await signUpUser(gql, `looper_${Date.now().toString(36)}`);
   // Listen where the gateway will: the Redis channels of the loopUpdated subscription.
   events = new Redis(process.env.REDIS_URL!);
-  await events.psubscribe(`${process.env.REDIS_PREFIX}loop-updated:*`);
+  await events.psubscribe(`${stack.env.REDIS_PREFIX}loop-updated:*`);
   events.on('pmessage', (_p, _c, message) => {
     const { loopUpdated } = JSON.parse(message) as { loopUpdated: { id: string; status: string } };
     published.push({ id: loopUpdated.id, status: loopUpdated.status });

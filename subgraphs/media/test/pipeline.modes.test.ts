@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sequence, sequenceIndices } from '../src/pipeline/modes.js';
+import { sequence, sequenceIndices } from '../src/pipeline/modes.ts';
 
 describe('sequence (pure)', () => {
   it('BOUNCE plays forward then back without repeating either end frame', () => {

@@ -1,15 +1,18 @@
 // Real sharp and real ffmpeg/ffprobe throughout: the point is to catch what the binaries
 // actually produce (frame counts, pixel formats, loop flags), which mocks cannot.
-import { readdir } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { binaries, encodeMp4, extractFrames, probe } from '../src/ffmpeg.js';
+import { binaries, encodeMp4, extractFrames, probe } from '../src/ffmpeg.ts';
 import {
   applyEffect, dailyTheme, DAILY_THEMES, encodeLoop, MediaInputError, meanLuma, normalizeFrames, previewLoop,
   type RawFrame,
-} from '../src/pipeline/index.js';
-import { makeJpegFrames, makeOrientation6Jpeg, mp4BoxOffset } from './support/frames.js';
+} from '../src/pipeline/index.ts';
+import { makeJpegFrames, makeOrientation6Jpeg, mp4BoxOffset } from './support/frames.ts';
 
 let big: Buffer[];   // 5 × 1440×1080 JPEG: the real-size burst
 let small: Buffer[]; // 5 × 400×300 JPEG: for tests about counts, not sizes
@@ -33,7 +36,19 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
   try { await p; } catch (err) { return err as Error; }
   throw new Error('expected a rejection');
 }
-const tempDirs = async () => (await readdir(tmpdir())).filter((n) => n.startsWith('fffoto-ffmpeg-')).length;
+/** Runs fn with os.tmpdir() pointed at a private dir (so other test files' encodes don't count) and returns what is left in it. */
+async function leftoversAfter(fn: () => Promise<void>): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'pipeline-test-'));
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  try {
+    await fn();
+    return await readdir(dir);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = saved;
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 describe('normalize', () => {
   it('makes identical centre-cropped squares capped at the max size', async () => {
@@ -186,17 +201,17 @@ describe('encodeLoop', () => {
     expect(err.message).toMatch(/^frame 3 is not a decodable image \(got text\)/);
   });
 
-  it('honours an abort signal, killing ffmpeg and removing its temp dir', async () => {
-    const before = await tempDirs();
-    const ac = new AbortController();
-    const pending = encodeLoop(big, { signal: ac.signal });
-    setTimeout(() => ac.abort(), 150);
-    const err = await rejection(pending);
-    expect(err.name).toBe('AbortError');
-    expect(await tempDirs()).toBe(before);
-    const timeout = await rejection(encodeMp4(Array(30).fill(await sharp(big[0]!).png().toBuffer()), { fps: 10, timeoutMs: 50 }));
-    expect(timeout.name).toBe('TimeoutError');
-    expect(await tempDirs()).toBe(before);
+  it('honours an abort signal and a timeout, killing ffmpeg and removing its temp dir', async () => {
+    const png = await sharp(big[0]!).png().toBuffer();
+    const left = await leftoversAfter(async () => {
+      const ac = new AbortController();
+      const pending = encodeLoop(big, { signal: ac.signal });
+      setTimeout(() => ac.abort(), 150);
+      expect((await rejection(pending)).name).toBe('AbortError');
+      const timeout = await rejection(encodeMp4(Array<Buffer>(30).fill(png), { fps: 10, timeoutMs: 50 }));
+      expect(timeout.name).toBe('TimeoutError');
+    });
+    expect(left).toEqual([]);
   });
 });
 
@@ -213,6 +228,19 @@ describe('video uploads', () => {
     expect(frames.length).toBeLessThanOrEqual(6);
     const meta = await sharp(frames[0]!).metadata();
     expect(meta).toMatchObject({ format: 'png', width: 640, height: 480 });
+  });
+
+  it('applies a phone clip\'s rotation metadata (portrait clip stored landscape)', async () => {
+    // Remux (no re-encode) with a 90° display matrix, as phones write portrait video.
+    const dir = await mkdtemp(join(tmpdir(), 'pipeline-rot-'));
+    try {
+      await writeFile(join(dir, 'in.mp4'), clip);
+      await promisify(execFile)(binaries().ffmpeg.path, ['-v', 'error', '-i', join(dir, 'in.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', join(dir, 'rot.mp4')]);
+      const frames = await extractFrames(await readFile(join(dir, 'rot.mp4')), { maxFrames: 3 });
+      expect(await sharp(frames[0]!).metadata()).toMatchObject({ width: 480, height: 640 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('turns a clip into a loop', async () => {

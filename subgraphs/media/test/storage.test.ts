@@ -197,7 +197,7 @@ describe('bucket and CORS', () => {
   it('ensureBucket creates a missing bucket and is idempotent', async () => {
     const fresh = createS3Storage(configFor(s3, { bucket: 'fresh-bucket' }));
     try {
-      await fresh.ensureBucket([]);
+      await fresh.ensureBucket(['', ' ']);
       await fresh.ensureBucket([origin]);
       await fresh.put('x.txt', Buffer.from('x'), 'text/plain');
       expect(await fresh.head('x.txt')).toEqual({ size: 1, contentType: 'text/plain' });

@@ -3,10 +3,10 @@
  * depends only on the UTC calendar day, so every worker (and every retry) picks the same one,
  * whatever its time zone.
  */
-import { compose, hueRotate, saturation, scale } from './colour.js';
-import { addGrain, grainSeed, prng } from './grain.js';
-import { fromRaw, toRaw } from './raw.js';
-import type { RawFrame } from './types.js';
+import { compose, hueRotate, saturation, scale } from './colour.ts';
+import { addGrain, grainSeed, prng } from './grain.ts';
+import { fromRaw, toRaw } from './raw.ts';
+import type { RawFrame } from './types.ts';
 
 export type DailyThemeId = 'ICE_CREAM' | 'AUTUMN' | 'NIGHTMARE' | 'SHAPES';
 export interface DailyTheme { id: DailyThemeId; name: string; description: string }

@@ -2,12 +2,12 @@
  * The looks. Applied once per input frame (before sequencing), so a bounce never renders a
  * frame twice and its forward and backward passes match exactly.
  */
-import { applyTheme, dailyTheme } from './daily.js';
-import { greyToRgbWithGrain, grainSeed } from './grain.js';
-import { fromRaw } from './raw.js';
-import type { Effect, RawFrame } from './types.js';
+import { applyTheme, dailyTheme } from './daily.ts';
+import { greyToRgbWithGrain, grainSeed } from './grain.ts';
+import { fromRaw } from './raw.ts';
+import type { Effect, RawFrame } from './types.ts';
 
-export { DAILY_THEMES, dailyTheme, utcDayNumber, type DailyTheme, type DailyThemeId } from './daily.js';
+export { DAILY_THEMES, dailyTheme, utcDayNumber, type DailyTheme, type DailyThemeId } from './daily.ts';
 
 const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
 

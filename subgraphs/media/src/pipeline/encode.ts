@@ -5,13 +5,13 @@
  * Order of work is chosen so each expensive step runs once per *input* frame (decode, effect,
  * resize), and only cheap references are repeated by the playback sequence.
  */
-import { encodeMp4, rawRgbToPpm } from '../ffmpeg.js';
-import { applyEffect, dailyTheme, type DailyTheme } from './effects.js';
-import { checkFps, loadFrames } from './inputs.js';
-import { sequence } from './modes.js';
-import { normalizeFrames } from './normalize.js';
-import { animation, fromRaw, resizeRaw } from './raw.js';
-import type { Effect, LoopMode, RawFrame, UploadKind } from './types.js';
+import { encodeMp4, rawRgbToPpm } from '../ffmpeg.ts';
+import { applyEffect, dailyTheme, type DailyTheme } from './effects.ts';
+import { checkFps, loadFrames } from './inputs.ts';
+import { sequence } from './modes.ts';
+import { normalizeFrames } from './normalize.ts';
+import { animation, fromRaw, resizeRaw } from './raw.ts';
+import type { Effect, LoopMode, RawFrame, UploadKind } from './types.ts';
 
 /** MP4 and WebP playback size (px, square). */
 export const VIDEO_SIZE = 720;

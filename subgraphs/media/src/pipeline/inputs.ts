@@ -1,7 +1,7 @@
 /** Input rules shared by the full encode and the preview, so both reject the same uploads. */
-import { extractFrames } from '../ffmpeg.js';
-import { MediaInputError } from './errors.js';
-import type { UploadKind } from './types.js';
+import { extractFrames } from '../ffmpeg.ts';
+import { MediaInputError } from './errors.ts';
+import type { UploadKind } from './types.ts';
 
 export const MIN_FPS = 2;
 export const MAX_FPS = 30;

@@ -1,4 +1,4 @@
-import type { LoopMode } from './types.js';
+import type { LoopMode } from './types.ts';
 
 /**
  * Playback order as input indices. BOUNCE plays 0..n-1 then n-2..1: the two end frames are not

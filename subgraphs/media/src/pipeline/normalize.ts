@@ -4,9 +4,9 @@
  * comes from the client and sharp would happily decode SVG, TIFF, etc. behind a ".jpg".
  */
 import sharp, { type Metadata } from 'sharp';
-import { MediaInputError } from './errors.js';
-import { toRaw } from './raw.js';
-import type { RawFrame } from './types.js';
+import { MediaInputError } from './errors.ts';
+import { toRaw } from './raw.ts';
+import type { RawFrame } from './types.ts';
 
 export type AcceptedFormat = 'jpeg' | 'png' | 'webp';
 export const DEFAULT_MAX_SIZE = 1080;

@@ -3,13 +3,13 @@
  * data: URL. No ffmpeg for FRAMES uploads and at most 8 played frames at 240 px, so it stays
  * well under a second; the look matches the full encode (same recipes and grain seeds).
  */
-import { applyEffect } from './effects.js';
-import { MediaInputError } from './errors.js';
-import { checkFps, loadFrames } from './inputs.js';
-import { sequence } from './modes.js';
-import { describeContent, normalizeFrames, sniffFormat } from './normalize.js';
-import { animation } from './raw.js';
-import type { Effect, LoopMode, UploadKind } from './types.js';
+import { applyEffect } from './effects.ts';
+import { MediaInputError } from './errors.ts';
+import { checkFps, loadFrames } from './inputs.ts';
+import { sequence } from './modes.ts';
+import { describeContent, normalizeFrames, sniffFormat } from './normalize.ts';
+import { animation } from './raw.ts';
+import type { Effect, LoopMode, UploadKind } from './types.ts';
 
 export const PREVIEW_SIZE = 240;
 export const PREVIEW_MAX_FRAMES = 8;

@@ -1,6 +1,6 @@
 /** Small sharp helpers for RawFrame (packed 8-bit RGB) so each stage stays a few lines. */
 import sharp, { type Sharp } from 'sharp';
-import type { RawFrame } from './types.js';
+import type { RawFrame } from './types.ts';
 
 export function fromRaw(frame: RawFrame): Sharp {
   return sharp(frame.data, { raw: { width: frame.width, height: frame.height, channels: 3 } });

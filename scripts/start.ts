@@ -1,0 +1,78 @@
+// `npm start`: the whole supergraph in one process — users, media (+ its encoder), gateway.
+// Real services are used when configured (DATABASE_URL, REDIS_URL, S3_ENDPOINT); otherwise
+// embedded stand-ins that are real implementations: PGlite served over the Postgres protocol,
+// a local SigV4-checking S3 server, and an in-process queue and pub/sub. Data lives in .data/.
+// In production each process runs on its own (see docker-compose.yml).
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { runMain } from '@fffoto/shared/config';
+import { createLogger } from '@fffoto/shared/logger';
+import { migrate } from '@fffoto/shared/migrate';
+import { stopOnSignals, type ServiceHandle } from '@fffoto/shared/server';
+import { loadGatewayConfig, startGateway } from '../gateway/src/app.ts';
+import { startMedia } from '../subgraphs/media/src/app.ts';
+import { loadMediaConfig } from '../subgraphs/media/src/config.ts';
+import { startLocalS3 } from '../subgraphs/media/src/local-s3.ts';
+import { startMediaWorker } from '../subgraphs/media/src/worker/app.ts';
+import { loadUsersConfig, startUsers } from '../subgraphs/users/src/app.ts';
+
+const DATA = path.resolve(process.env.FFFOTO_DATA_DIR ?? '.data');
+const log = createLogger('start');
+
+/** A signing key kept across restarts, so development sessions survive `npm start` again. */
+function devSigningKey(): string {
+  const file = path.join(DATA, 'jwt-dev-key.pem');
+  if (!existsSync(file)) {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8');
+}
+
+await runMain(async () => {
+  mkdirSync(DATA, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const stops: Array<{ stop(): Promise<void> }> = [];
+  const modes: string[] = [];
+
+  if (!env.DATABASE_URL) {
+    const db = await PGlite.create(path.join(DATA, 'pglite'));
+    const server = new PGLiteSocketServer({ db, port: Number(env.PGLITE_PORT ?? 54329), host: '127.0.0.1', maxConnections: 8 });
+    await server.start();
+    env.DATABASE_URL = `postgresql://postgres@127.0.0.1:${env.PGLITE_PORT ?? 54329}/postgres?sslmode=disable`;
+    stops.push({ stop: async () => { await server.stop(); await db.close(); } });
+    modes.push('PGlite (embedded Postgres)');
+  } else modes.push('Postgres');
+  if (!env.S3_ENDPOINT) {
+    const s3 = await startLocalS3({ port: Number(env.LOCAL_S3_PORT ?? 4569), directory: path.join(DATA, 's3'), bucket: env.S3_BUCKET ?? 'fffoto' });
+    Object.assign(env, {
+      S3_ENDPOINT: s3.endpoint, S3_REGION: s3.region, S3_ACCESS_KEY_ID: s3.accessKeyId,
+      S3_SECRET_ACCESS_KEY: s3.secretAccessKey, S3_FORCE_PATH_STYLE: 'true',
+    });
+    stops.push(s3);
+    modes.push('local S3');
+  } else modes.push('S3');
+  modes.push(env.REDIS_URL ? 'Redis queue and pub/sub' : 'in-process queue and pub/sub');
+  env.JWT_PRIVATE_KEY ??= devSigningKey();
+  env.JWT_KEY_ID ??= 'fffoto-dev';
+
+  const { applied } = await migrate(env.DATABASE_URL);
+  log.info({ applied }, applied.length ? 'migrations applied' : 'database up to date');
+
+  const users = await startUsers(loadUsersConfig(env));
+  const mediaConfig = loadMediaConfig(env);
+  const media = await startMedia(mediaConfig);
+  const handles: ServiceHandle[] = [users, media];
+  // With Redis, encodes go through BullMQ to a worker (here, in this process); without, the
+  // media subgraph encodes in process.
+  if (env.REDIS_URL) handles.push(await startMediaWorker(mediaConfig));
+  const gateway = await startGateway(loadGatewayConfig({
+    ...env,
+    SUBGRAPH_URLS: env.SUBGRAPH_URLS ?? `users=${users.url},media=${media.url}`,
+  }));
+  stopOnSignals(log, [gateway, ...handles.reverse(), ...stops.reverse()]);
+  log.info({ using: modes.join(', ') }, `FFFoto supergraph ready at http://localhost:${gateway.port}/graphql`);
+});

@@ -1,0 +1,138 @@
+// Bad uploads are refused with a clear code and lose nothing; bad bytes end as FAILED loops
+// with a reason. Through the gateway, real S3 server (SigV4 checked), real worker.
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCode, graphqlClient, ok } from '../../../tests/support/client.ts';
+import { putAll, putPart, requestUpload, signUpUser, uploadAndCreate, waitForLoop } from '../../../tests/support/media.ts';
+import { startStack, type Stack } from '../../../tests/support/stack.ts';
+import { CreateLoopDocument, LoopByIdDocument, PreviewLoopDocument, RequestUploadDocument } from '../../../tests/generated/graphql.ts';
+import { createS3Storage } from '../src/storage.ts';
+import { makeJpegFrames } from './support/frames.ts';
+
+let stack: Stack;
+let gql: ReturnType<typeof graphqlClient>;
+let alice: { token: string; id: string };
+let bob: { token: string; id: string };
+let frames: Buffer[];
+const u = Date.now().toString(36);
+
+beforeAll(async () => {
+  // Small limits so "oversize" and "rate limit" need little data and few calls.
+  stack = await startStack({ media: true, worker: true, env: { MEDIA_MAX_FRAME_MB: '0.5', PREVIEW_PER_MINUTE: '3' } });
+  gql = graphqlClient(stack.gatewayUrl);
+  alice = await signUpUser(gql, `alice_${u}`);
+  bob = await signUpUser(gql, `bob_${u}`);
+  frames = await makeJpegFrames(3, 320, 240);
+});
+afterAll(() => stack?.stop());
+
+const storage = () => createS3Storage({
+  endpoint: stack.env.S3_ENDPOINT, region: stack.env.S3_REGION!, bucket: stack.env.S3_BUCKET!,
+  accessKeyId: stack.env.S3_ACCESS_KEY_ID, secretAccessKey: stack.env.S3_SECRET_ACCESS_KEY, forcePathStyle: true,
+});
+
+describe('requestUpload', () => {
+  it.each([
+    ['unauthenticated', { kind: 'FRAMES', count: 5, contentType: 'image/jpeg' }, false, 'UNAUTHENTICATED'],
+    ['2 frames', { kind: 'FRAMES', count: 2, contentType: 'image/jpeg' }, true, 'BAD_USER_INPUT'],
+    ['21 frames', { kind: 'FRAMES', count: 21, contentType: 'image/jpeg' }, true, 'BAD_USER_INPUT'],
+    ['two clips', { kind: 'VIDEO', count: 2, contentType: 'video/mp4' }, true, 'BAD_USER_INPUT'],
+    ['a gif as frames', { kind: 'FRAMES', count: 5, contentType: 'image/gif' }, true, 'BAD_USER_INPUT'],
+    ['an image as video', { kind: 'VIDEO', count: 1, contentType: 'image/jpeg' }, true, 'BAD_USER_INPUT'],
+  ] as const)('refuses %s', async (_name, input, signedIn, code) => {
+    const res = await gql(RequestUploadDocument, { input }, signedIn ? alice.token : undefined);
+    expect(errorCode(res)).toBe(code);
+  });
+
+  it('hands out URLs the S3 server holds to their signature, type and path', async () => {
+    const upload = await requestUpload(gql, alice.token, 3);
+    const [part] = upload.parts;
+    expect(part!.method).toBe('PUT');
+    expect(part!.headers).toEqual([{ name: 'Content-Type', value: 'image/jpeg' }]);
+    expect(part!.url).toContain(`uploads/${alice.id}/${upload.id}/`);
+
+    const tampered = part!.url.replace(/X-Amz-Signature=([0-9a-f])/, (_m, c: string) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`);
+    expect((await fetch(tampered, { method: 'PUT', headers: { 'Content-Type': 'image/jpeg' }, body: new Uint8Array(frames[0]!) })).status, 'tampered signature').toBe(403);
+    expect((await putPart(part!, frames[0]!, { 'Content-Type': 'image/png' })).status, 'other content type').toBe(403);
+    const otherPath = part!.url.replace(`uploads/${alice.id}/`, `uploads/${bob.id}/`);
+    expect((await fetch(otherPath, { method: 'PUT', headers: { 'Content-Type': 'image/jpeg' }, body: new Uint8Array(frames[0]!) })).status, 'other path').toBe(403);
+    // Nothing was written by the refused PUTs.
+    expect(await storage().list(`uploads/${alice.id}/${upload.id}/`)).toEqual([]);
+    expect(await storage().list(`uploads/${bob.id}/`)).toEqual([]);
+  });
+});
+
+describe('createLoop', () => {
+  it('refuses someone else’s upload (FORBIDDEN) and an unknown one (NOT_FOUND)', async () => {
+    const upload = await requestUpload(gql, alice.token, 3);
+    await putAll(upload.parts, frames);
+    expect(errorCode(await gql(CreateLoopDocument, { input: { uploadId: upload.id } }, bob.token))).toBe('FORBIDDEN');
+    expect(errorCode(await gql(CreateLoopDocument, { input: { uploadId: upload.id } }))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await gql(CreateLoopDocument, { input: { uploadId: '00000000-0000-4000-8000-000000000000' } }, alice.token))).toBe('NOT_FOUND');
+    expect(errorCode(await gql(CreateLoopDocument, { input: { uploadId: 'nonsense' } }, alice.token))).toBe('NOT_FOUND');
+  });
+
+  it.each([1, 31])('refuses fps %i', async (fps) => {
+    const upload = await requestUpload(gql, alice.token, 3);
+    expect(errorCode(await gql(CreateLoopDocument, { input: { uploadId: upload.id, fps } }, alice.token))).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses an upload with a part missing, and accepts it once complete', async () => {
+    const upload = await requestUpload(gql, alice.token, 3);
+    await putAll(upload.parts.slice(0, 2), frames);
+    const res = await gql(CreateLoopDocument, { input: { uploadId: upload.id } }, alice.token);
+    expect(errorCode(res)).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0]?.message).toMatch(/Part 2 was not uploaded/);
+    await putAll(upload.parts.slice(2), frames.slice(2));
+    expect(ok(await gql(CreateLoopDocument, { input: { uploadId: upload.id } }, alice.token)).createLoop.status).toBe('PENDING');
+  });
+
+  it('refuses an oversize object before decoding anything, and discards it', async () => {
+    const upload = await requestUpload(gql, alice.token, 3);
+    expect(upload.maxBytesPerPart).toBe(512 * 1024);
+    const big = await sharp({ create: { width: 1400, height: 1400, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).jpeg({ quality: 100 }).toBuffer();
+    expect(big.length).toBeGreaterThan(512 * 1024);
+    await putAll(upload.parts, [frames[0]!, big, frames[2]!]);
+    const res = await gql(CreateLoopDocument, { input: { uploadId: upload.id } }, alice.token);
+    expect(errorCode(res)).toBe('PAYLOAD_TOO_LARGE');
+    expect(res.errors?.[0]?.message).toMatch(/Part 1 is .* MB; the limit is 0\.5 MB/);
+    expect(await storage().list(`uploads/${alice.id}/${upload.id}/`)).toEqual([]);
+  });
+
+  it('a text file named .jpg ends FAILED with a readable reason and no outputs', async () => {
+    const text = Buffer.from('this is not a picture, just some text pretending to be one\n'.repeat(20));
+    const { loop } = await uploadAndCreate(gql, alice.token, [frames[0]!, text, frames[2]!]);
+    const failed = await waitForLoop(gql, loop.id);
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toMatch(/frame 2|part 1/i);
+    expect(failed.error).toMatch(/text|not .*image/i);
+    expect([failed.mp4Url, failed.webpUrl, failed.gifUrl, failed.posterUrl]).toEqual([null, null, null, null]);
+    expect(await storage().list(`loops/${loop.id}/`)).toEqual([]);
+  });
+
+  it('a loop can be read by anyone, but its outputs only exist once READY', async () => {
+    const { loop } = await uploadAndCreate(gql, alice.token, frames);
+    expect(loop.mp4Url).toBeNull();
+    const read = ok(await gql(LoopByIdDocument, { id: loop.id }, bob.token)).loop;
+    expect(read?.id).toBe(loop.id);
+    expect(ok(await gql(LoopByIdDocument, { id: 'nope' })).loop).toBeNull();
+  });
+});
+
+describe('previewLoop', () => {
+  it('returns a small animated WebP data URL, then rate-limits', async () => {
+    const upload = await requestUpload(gql, bob.token, 3);
+    await putAll(upload.parts, frames);
+    const url = ok(await gql(PreviewLoopDocument, { input: { uploadId: upload.id, effect: 'SOLO' } }, bob.token)).previewLoop;
+    expect(url).toMatch(/^data:image\/webp;base64,/);
+    const meta = await sharp(Buffer.from(url.split(',')[1]!, 'base64'), { animated: true }).metadata();
+    expect(meta.width).toBe(240);
+    expect(meta.pages).toBe(4); // BOUNCE of 3 frames
+    expect(errorCode(await gql(PreviewLoopDocument, { input: { uploadId: upload.id } }, alice.token))).toBe('FORBIDDEN');
+    ok(await gql(PreviewLoopDocument, { input: { uploadId: upload.id, effect: 'DAZE' } }, bob.token));
+    ok(await gql(PreviewLoopDocument, { input: { uploadId: upload.id, effect: 'DAILY' } }, bob.token));
+    const limited = await gql(PreviewLoopDocument, { input: { uploadId: upload.id } }, bob.token);
+    expect(errorCode(limited)).toBe('RATE_LIMITED');
+    expect(limited.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
+  });
+});
