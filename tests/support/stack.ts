@@ -28,6 +28,8 @@ export interface Stack {
   /** The users subgraph's database client; `statements` counts what it sends. */
   usersDb: Db;
   statements: string[];
+  /** SQL statements the media subgraph sent (not its worker). */
+  mediaStatements: string[];
   /** The environment the media processes were started with (S3 endpoint, Redis prefix, ...). */
   env: NodeJS.ProcessEnv;
   s3?: LocalS3;
@@ -48,6 +50,7 @@ export async function startStack(opts: StackOptions | NodeJS.ProcessEnv = {}): P
   const handles: ServiceHandle[] = [];
   const cleanups: Array<() => Promise<void> | void> = [];
   const statements: string[] = [];
+  const mediaStatements: string[] = [];
   const usersDb = createDb(base.DATABASE_URL!, { onQuery: (sql) => statements.push(sql) });
   cleanups.push(() => usersDb.$disconnect());
 
@@ -72,7 +75,9 @@ export async function startStack(opts: StackOptions | NodeJS.ProcessEnv = {}): P
       S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
       S3_FORCE_PATH_STYLE: 'true',
     });
-    media = await startMedia(loadMediaConfig({ ...env, MEDIA_PORT: '0' }));
+    const mediaDb = createDb(env.DATABASE_URL!, { onQuery: (sql) => mediaStatements.push(sql) });
+    cleanups.push(() => mediaDb.$disconnect());
+    media = await startMedia(loadMediaConfig({ ...env, MEDIA_PORT: '0' }), { db: mediaDb });
     handles.unshift(media);
     overrides.push(`media=${media.url}`);
     if (options.worker) handles.unshift(await startMediaWorker(loadMediaConfig({ ...env, WORKER_HEALTH_PORT: '0' })));
@@ -94,6 +99,7 @@ export async function startStack(opts: StackOptions | NodeJS.ProcessEnv = {}): P
     mediaUrl: media?.url,
     usersDb,
     statements,
+    mediaStatements,
     env,
     s3,
     async stop() {

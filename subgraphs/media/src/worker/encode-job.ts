@@ -94,12 +94,13 @@ export async function failLoop(deps: Pick<EncodeDeps, 'storage' | 'loops' | 'log
   if (failed) deps.log.warn({ loopId, reason }, 'loop failed');
 }
 
-/** Called when the queue gives up on a job. */
+/** Called when the queue gives up on a job: the reason says what a person can act on. */
 export function finalFailureHandler(deps: Pick<EncodeDeps, 'storage' | 'loops' | 'log'>) {
   return async (loopId: string, err: Error) => {
-    const reason = err.name === 'UnrecoverableError' || isMediaInputError(err)
-      ? err.message
-      : `Encoding failed after several attempts: ${err.message}`;
+    let reason: string;
+    if (err.name === 'UnrecoverableError' || isMediaInputError(err)) reason = err.message;
+    else if (err.name === 'TimeoutError' || err.name === 'AbortError') reason = 'Encoding took too long and was stopped.';
+    else reason = `Encoding failed: ${err.message}`;
     await failLoop(deps, loopId, reason);
   };
 }

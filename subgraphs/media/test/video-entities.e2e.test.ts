@@ -1,0 +1,77 @@
+// A clip upload becomes a loop; Loop entities resolve in one SQL statement; a job that runs
+// past its timeout ends FAILED with a reason and leaves nothing behind.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphqlClient, ok } from '../../../tests/support/client.ts';
+import { download, putAll, requestUpload, signUpUser, uploadAndCreate, waitForLoop } from '../../../tests/support/media.ts';
+import { startStack, type Stack } from '../../../tests/support/stack.ts';
+import { CreateLoopDocument } from '../../../tests/generated/graphql.ts';
+import { encodeMp4, probe } from '../src/ffmpeg.ts';
+import { createS3Storage } from '../src/storage.ts';
+import { makeJpegFrames } from './support/frames.ts';
+
+describe('with a worker', () => {
+  let stack: Stack;
+  let gql: ReturnType<typeof graphqlClient>;
+  let user: { token: string; id: string };
+  beforeAll(async () => {
+    stack = await startStack({ media: true, worker: true });
+    gql = graphqlClient(stack.gatewayUrl);
+    user = await signUpUser(gql, `clip_${Date.now().toString(36)}`);
+  });
+  afterAll(() => stack?.stop());
+
+  it('turns an uploaded MP4 clip into a loop', async () => {
+    const clip = await encodeMp4(await makeJpegFrames(12, 640, 480), { fps: 12, size: 480 });
+    const upload = await requestUpload(gql, user.token, 1, 'video/mp4', 'VIDEO');
+    expect(upload.parts).toHaveLength(1);
+    await putAll(upload.parts, [clip]);
+    const created = ok(await gql(CreateLoopDocument, { input: { uploadId: upload.id, mode: 'BOUNCE', fps: 12 } }, user.token)).createLoop;
+    const loop = await waitForLoop(gql, created.id);
+    expect(loop.error).toBeNull();
+    expect(loop.status).toBe('READY');
+    expect(loop.frameCount).toBeGreaterThanOrEqual(4);
+    const info = await probe(await download(loop.mp4Url!), { countFrames: true });
+    expect(info.codec).toBe('h264');
+    expect(info.frames).toBe(loop.frameCount);
+  });
+
+  it('resolves 30 Loop references with one SQL statement', async () => {
+    const frames = await makeJpegFrames(3, 64 * 3, 64 * 3);
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const upload = await requestUpload(gql, user.token, 3);
+      await putAll(upload.parts, frames);
+      ids.push(ok(await gql(CreateLoopDocument, { input: { uploadId: upload.id } }, user.token)).createLoop.id);
+    }
+    const media = graphqlClient(stack.mediaUrl!);
+    const query = `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Loop { id status fps owner { id } } } }`;
+    stack.mediaStatements.length = 0;
+    const data = ok(await media<{ _entities: Array<{ id: string; owner: { id: string } } | null> }, { reps: unknown[] }>(
+      query, { reps: [...ids.map((id) => ({ __typename: 'Loop', id })), { __typename: 'Loop', id: 'nope' }] },
+    ));
+    expect(data._entities.slice(0, 30).map((l) => l?.id)).toEqual(ids);
+    expect(data._entities.every((l, i) => (i < 30 ? l?.owner.id === user.id : l === null))).toBe(true);
+    expect(stack.mediaStatements).toHaveLength(1);
+  });
+});
+
+describe('a job past its timeout', () => {
+  let stack: Stack;
+  afterAll(() => stack?.stop());
+
+  it('ends FAILED with a reason and no outputs', async () => {
+    stack = await startStack({ media: true, worker: true, env: { WORKER_JOB_TIMEOUT_MS: '1000', WORKER_ATTEMPTS: '1' } });
+    const gql = graphqlClient(stack.gatewayUrl);
+    const user = await signUpUser(gql, `slow_${Date.now().toString(36)}`);
+    // 20 full-size frames with grain take well over a second to encode on any machine here.
+    const { loop } = await uploadAndCreate(gql, user.token, await makeJpegFrames(20, 1440, 1080), { effect: 'SOLO' });
+    const failed = await waitForLoop(gql, loop.id);
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toBe('Encoding took too long and was stopped.');
+    const storage = createS3Storage({
+      endpoint: stack.env.S3_ENDPOINT, region: stack.env.S3_REGION!, bucket: stack.env.S3_BUCKET!,
+      accessKeyId: stack.env.S3_ACCESS_KEY_ID, secretAccessKey: stack.env.S3_SECRET_ACCESS_KEY, forcePathStyle: true,
+    });
+    expect(await storage.list(`loops/${loop.id}/`)).toEqual([]);
+  });
+});
