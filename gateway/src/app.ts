@@ -11,6 +11,7 @@ import { bearerToken, createTokenVerifier, type Viewer } from '@fffoto/shared/au
 import { baseShape, flag, loadConfig, port, tokenVerifyShape, z } from '@fffoto/shared/config';
 import { createLogger } from '@fffoto/shared/logger';
 import { formatError, listen, telemetryOff, type ServiceHandle } from '@fffoto/shared/server';
+import { EntityFetchBatcher, type EntitiesResponse } from './dedupe-representations.ts';
 
 export const gatewayConfigShape = {
   ...baseShape,
@@ -42,9 +43,30 @@ export function parseUrlOverrides(spec: string | undefined): Record<string, stri
   );
 }
 
-class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+type ProcessOptions = Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0];
+type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;
+
+class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  /** Entity fetches of one request are merged and deduplicated (see dedupe-representations.ts). */
+  private readonly batcher = new EntityFetchBatcher<object, ProcessOptions, SubgraphResponse & EntitiesResponse>(
+    (representations, options) => {
+      options.request.variables = { ...options.request.variables, representations };
+      return super.process(options) as Promise<SubgraphResponse & EntitiesResponse>;
+    },
+  );
+
+  /** Forwards the caller's token: each subgraph verifies it again. */
   override willSendRequest({ request, context }: Parameters<RemoteGraphQLDataSource<GatewayContext>['willSendRequest'] & {}>[0]) {
     if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+  }
+
+  override async process(options: ProcessOptions): Promise<SubgraphResponse> {
+    const { query, variables } = options.request;
+    const reps = variables?.representations;
+    if (!query || !Array.isArray(reps) || !query.includes('_entities')) return super.process(options);
+    const { representations: _reps, ...rest } = variables!;
+    const key = `${query}\n${JSON.stringify(rest)}`;
+    return this.batcher.fetch(options.context, key, reps, options);
   }
 }
 
@@ -58,7 +80,7 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
     buildService: ({ name, url }) => {
       const resolved = overrides[name] ?? url!;
       subgraphUrls.set(name, resolved);
-      return new AuthForwardingDataSource({ url: resolved });
+      return new SubgraphDataSource({ url: resolved });
     },
     logger: log,
   });
@@ -74,6 +96,9 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
     gateway,
     introspection: config.GATEWAY_INTROSPECTION ?? !production,
     csrfPrevention: true,
+    // stopOnSignals (main.ts) owns SIGTERM/SIGINT. Apollo's own handler would stop the server
+    // too and then re-send the signal, which stopOnSignals takes as a second one: exit code 1.
+    stopOnTerminationSignals: false,
     formatError: formatError(log, production),
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...telemetryOff],
   });

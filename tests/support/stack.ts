@@ -19,6 +19,8 @@ export interface StackOptions {
   media?: boolean;
   /** Run a media worker in this process (tests of a worker process start their own). */
   worker?: boolean;
+  /** Lets a test put something (a recording proxy) between the gateway and a subgraph. */
+  routeVia?: (name: string, url: string) => Promise<string>;
 }
 
 export interface Stack {
@@ -88,8 +90,12 @@ export async function startStack(opts: StackOptions | NodeJS.ProcessEnv = {}): P
   const supergraphFile = path.join(mkdtempSync(path.join(tmpdir(), 'fffoto-sg-')), 'supergraph.graphql');
   writeFileSync(supergraphFile, composeFromConfig(path.resolve('supergraph.yaml'), running).supergraphSdl);
   cleanups.push(() => rmSync(path.dirname(supergraphFile), { recursive: true, force: true }));
+  const routes = await Promise.all(overrides.map(async (pair) => {
+    const [name, url] = pair.split('=') as [string, string];
+    return `${name}=${options.routeVia ? await options.routeVia(name, url) : url}`;
+  }));
   const gateway = await startGateway(
-    loadGatewayConfig({ ...env, GATEWAY_PORT: '0', SUPERGRAPH_FILE: supergraphFile, SUBGRAPH_URLS: overrides.join(',') }),
+    loadGatewayConfig({ ...env, GATEWAY_PORT: '0', SUPERGRAPH_FILE: supergraphFile, SUBGRAPH_URLS: routes.join(',') }),
   );
   handles.unshift(gateway);
 

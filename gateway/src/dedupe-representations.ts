@@ -1,0 +1,100 @@
+// Stock @apollo/gateway sends one entity representation per occurrence, and one `_entities`
+// fetch per plan path: twenty loops by one owner make twenty identical `{ __typename: "User",
+// id }` entries, often in twenty fetches. We merge the fetches one request makes to one
+// subgraph with the same query in the same tick, send each distinct representation once, and
+// fan the answers (and error paths) back out to every fetch in its original order.
+import type { GraphQLFormattedError } from 'graphql';
+
+type Errors = ReadonlyArray<GraphQLFormattedError>;
+export interface EntitiesResponse {
+  data?: Record<string, unknown> | null;
+  errors?: Errors;
+  [key: string]: unknown;
+}
+
+export interface RepresentationPlan {
+  /** What to send: each distinct representation once. */
+  representations: unknown[];
+  /** Per original list, the answer shaped as if it had been sent alone. */
+  split<R extends EntitiesResponse>(response: R): R[];
+}
+
+/** Merges and dedupes representation lists; the plan's split undoes it on the response. */
+export function planRepresentations(lists: unknown[][]): RepresentationPlan {
+  const slotOf = new Map<string, number>();
+  const representations: unknown[] = [];
+  const slots = lists.map((reps) =>
+    reps.map((rep) => {
+      const key = JSON.stringify(rep);
+      let slot = slotOf.get(key);
+      if (slot === undefined) {
+        slot = representations.push(rep) - 1;
+        slotOf.set(key, slot);
+      }
+      return slot;
+    }),
+  );
+  return {
+    representations,
+    split(response) {
+      const entities = response.data?._entities;
+      return slots.map((listSlots) => {
+        const data = Array.isArray(entities)
+          ? { ...response.data, _entities: listSlots.map((s) => entities[s] ?? null) }
+          : response.data;
+        const errors = response.errors?.flatMap((error) => {
+          const [head, index, ...rest] = error.path ?? [];
+          if (head !== '_entities' || typeof index !== 'number') return [error];
+          return listSlots.flatMap((s, i) => (s === index ? [{ ...error, path: ['_entities', i, ...rest] }] : []));
+        });
+        return { ...response, data, ...(errors ? { errors } : {}) };
+      });
+    },
+  };
+}
+
+interface Waiter<P, R> {
+  representations: unknown[];
+  payload: P;
+  resolve(response: R): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Collects `_entities` fetches per (request context, query, other variables) for one tick and
+ * runs them as one: `send` gets the merged representations and the first fetch's payload.
+ */
+export class EntityFetchBatcher<C extends object, P, R extends EntitiesResponse> {
+  private readonly pending = new WeakMap<C, Map<string, Array<Waiter<P, R>>>>();
+
+  constructor(private readonly send: (representations: unknown[], first: P) => Promise<R>) {}
+
+  fetch(context: C, key: string, representations: unknown[], payload: P): Promise<R> {
+    let byKey = this.pending.get(context);
+    if (!byKey) {
+      byKey = new Map();
+      this.pending.set(context, byKey);
+    }
+    let waiters = byKey.get(key);
+    if (!waiters) {
+      waiters = [];
+      byKey.set(key, waiters);
+      const batch = waiters;
+      setImmediate(() => {
+        byKey!.delete(key);
+        void this.flush(batch);
+      });
+    }
+    return new Promise<R>((resolve, reject) => waiters!.push({ representations, payload, resolve, reject }));
+  }
+
+  private async flush(waiters: Array<Waiter<P, R>>) {
+    const plan = planRepresentations(waiters.map((w) => w.representations));
+    try {
+      const responses = plan.split(await this.send(plan.representations, waiters[0]!.payload));
+      waiters.forEach((w, i) => w.resolve(responses[i]!));
+    } catch (err) {
+      for (const w of waiters) w.reject(err);
+    }
+  }
+}

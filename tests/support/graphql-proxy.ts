@@ -1,0 +1,35 @@
+// A pass-through HTTP proxy in front of a subgraph that keeps every GraphQL request body, so a
+// test can see exactly what the gateway sent (e.g. how many entity representations).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface GraphqlProxy {
+  url: string;
+  bodies: Array<{ query: string; variables?: Record<string, unknown> }>;
+  stop(): Promise<void>;
+}
+
+export async function startGraphqlProxy(target: string): Promise<GraphqlProxy> {
+  const bodies: GraphqlProxy['bodies'] = [];
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    if (body.length) bodies.push(JSON.parse(body.toString('utf8')));
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k)),
+    ) as Record<string, string>;
+    const upstream = await fetch(target, { method: req.method, headers, body: body.length ? body : undefined });
+    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+    res.end(Buffer.from(await upstream.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+    bodies,
+    stop: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
