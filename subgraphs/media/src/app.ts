@@ -18,7 +18,10 @@ export async function startMedia(config: MediaConfig, overrides: RuntimeOverride
   const rt = createRuntime(config, overrides);
   await rt.storage.ensureBucket(config.CORS_ORIGINS.split(',').map((o) => o.trim()));
   const queue = createQueue(rt, log);
-  const media = new MediaService(rt.db, rt.storage, queue, rt.loops, { maxPartBytes: rt.maxPartBytes });
+  const media = new MediaService(rt.db, rt.storage, queue, rt.loops, {
+    maxPartBytes: rt.maxPartBytes,
+    uploadUrlTtlSeconds: config.UPLOAD_URL_TTL_SECONDS,
+  });
   const previewer = createPreviewer(media, { perMinute: config.PREVIEW_PER_MINUTE, redis: rt.redis, prefix: config.REDIS_PREFIX });
   return startSubgraph({
     name: 'media',

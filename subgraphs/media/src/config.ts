@@ -24,6 +24,8 @@ export const mediaConfigShape = {
   CORS_ORIGINS: z.string().default('*'),
   MEDIA_MAX_FRAME_MB: megabytes(15),
   MEDIA_MAX_VIDEO_MB: megabytes(50),
+  /** How long presigned upload URLs stay valid. */
+  UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(600),
   PREVIEW_PER_MINUTE: z.coerce.number().int().positive().default(20),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   WORKER_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),

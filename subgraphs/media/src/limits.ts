@@ -14,8 +14,6 @@ export const PART_COUNT: Record<UploadKind, { min: number; max: number }> = {
 export const FPS = { min: 2, max: 30, default: 10 };
 /** A clip longer than this is refused by the worker. */
 export const MAX_CLIP_SECONDS = 5;
-/** Presigned URLs live this long. */
-export const UPLOAD_URL_TTL_SECONDS = 10 * 60;
 /** createLoop accepts an upload for this long after it was requested. */
 export const UPLOAD_USABLE_SECONDS = 24 * 60 * 60;
 /** previewLoop reads at most this many frames. */

@@ -6,7 +6,7 @@ import type { ObjectStorage } from './storage.ts';
 import type { LoopQueue } from './queue.ts';
 import { isUuid, type LoopStore } from './loop-store.ts';
 import {
-  CONTENT_TYPES, FPS, PART_COUNT, partKey, UPLOAD_URL_TTL_SECONDS, UPLOAD_USABLE_SECONDS,
+  CONTENT_TYPES, FPS, PART_COUNT, partKey, UPLOAD_USABLE_SECONDS,
 } from './limits.ts';
 
 export interface LoopInput {
@@ -18,6 +18,7 @@ export interface LoopInput {
 
 export interface MediaLimits {
   maxPartBytes: (kind: UploadKind) => number;
+  uploadUrlTtlSeconds: number;
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -49,13 +50,13 @@ export class MediaService {
         kind: input.kind,
         partCount: input.count,
         contentType,
-        expiresAt: new Date(Date.now() + UPLOAD_URL_TTL_SECONDS * 1000),
+        expiresAt: new Date(Date.now() + this.limits.uploadUrlTtlSeconds * 1000),
       },
     });
     const parts = await Promise.all(
       Array.from({ length: input.count }, async (_, index) => ({
         index,
-        ...(await this.storage.presignPut(partKey(ownerId, upload.id, index), contentType, UPLOAD_URL_TTL_SECONDS)),
+        ...(await this.storage.presignPut(partKey(ownerId, upload.id, index), contentType, this.limits.uploadUrlTtlSeconds)),
       })),
     );
     return { id: upload.id, kind: upload.kind, parts, expiresAt: upload.expiresAt, maxBytesPerPart: this.limits.maxPartBytes(upload.kind) };

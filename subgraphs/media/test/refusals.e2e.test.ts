@@ -136,3 +136,21 @@ describe('previewLoop', () => {
     expect(limited.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
   });
 });
+
+describe('an expired upload URL', () => {
+  let short: Stack;
+  afterAll(() => short?.stop());
+
+  it('is refused by the S3 server once its expiry has passed', async () => {
+    short = await startStack({ media: true, env: { UPLOAD_URL_TTL_SECONDS: '1' } });
+    const client = graphqlClient(short.gatewayUrl);
+    const carol = await signUpUser(client, `carol_${u}`);
+    const upload = await requestUpload(client, carol.token, 3);
+    expect(new Date(upload.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(1_000);
+    await new Promise((r) => setTimeout(r, 2_100));
+    const res = await putPart(upload.parts[0]!, frames[0]!);
+    expect(res.status).toBe(403);
+    expect(await res.text()).toMatch(/expired/i);
+    expect(errorCode(await client(CreateLoopDocument, { input: { uploadId: upload.id } }, carol.token))).toBe('BAD_USER_INPUT');
+  });
+});
