@@ -7,7 +7,7 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import express from 'express';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { bearerToken, createTokenVerifier, type Viewer } from '@fffoto/shared/auth';
+import { authenticate, createTokenVerifier, type Viewer } from '@fffoto/shared/auth';
 import { baseShape, flag, loadConfig, port, tokenVerifyShape, z } from '@fffoto/shared/config';
 import { createLogger } from '@fffoto/shared/logger';
 import { formatError, listen, telemetryOff, type ServiceHandle } from '@fffoto/shared/server';
@@ -23,6 +23,8 @@ export const gatewayConfigShape = {
   GATEWAY_INTROSPECTION: flag.optional(),
   /** Routing URL overrides, `name=url,name=url` (e.g. users=http://users:4001/graphql). */
   SUBGRAPH_URLS: z.string().optional(),
+  /** Merge and deduplicate a request's entity fetches (on); off gives stock behaviour, for comparison. */
+  GATEWAY_BATCH_ENTITIES: flag.default(true),
 };
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
 export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(gatewayConfigShape, env);
@@ -47,6 +49,10 @@ type ProcessOptions = Parameters<RemoteGraphQLDataSource<GatewayContext>['proces
 type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;
 
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(url: string, private readonly batchEntities: boolean) {
+    super({ url });
+  }
+
   /** Entity fetches of one request are merged and deduplicated (see dedupe-representations.ts). */
   private readonly batcher = new EntityFetchBatcher<object, ProcessOptions, SubgraphResponse & EntitiesResponse>(
     (representations, options) => {
@@ -63,7 +69,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override async process(options: ProcessOptions): Promise<SubgraphResponse> {
     const { query, variables } = options.request;
     const reps = variables?.representations;
-    if (!query || !Array.isArray(reps) || !query.includes('_entities')) return super.process(options);
+    if (!this.batchEntities || !query || !Array.isArray(reps) || !query.includes('_entities')) return super.process(options);
     const { representations: _reps, ...rest } = variables!;
     const key = `${query}\n${JSON.stringify(rest)}`;
     return this.batcher.fetch(options.context, key, reps, options);
@@ -80,7 +86,7 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
     buildService: ({ name, url }) => {
       const resolved = overrides[name] ?? url!;
       subgraphUrls.set(name, resolved);
-      return new SubgraphDataSource({ url: resolved });
+      return new SubgraphDataSource(resolved, config.GATEWAY_BATCH_ENTITIES);
     },
     logger: log,
   });
@@ -121,8 +127,7 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
     express.json({ limit: '1mb' }),
     expressMiddleware(server, {
       context: async ({ req }) => {
-        const token = bearerToken(req.headers.authorization);
-        const viewer = token ? await verifier.verify(token) : null;
+        const { viewer, token } = await authenticate(req.headers.authorization, verifier);
         return { viewer, authorization: token ? `Bearer ${token}` : undefined };
       },
     }),

@@ -13,6 +13,7 @@ import { startMedia } from '../../subgraphs/media/src/app.ts';
 import { loadMediaConfig } from '../../subgraphs/media/src/config.ts';
 import { startLocalS3, type LocalS3 } from '../../subgraphs/media/src/local-s3.ts';
 import { startMediaWorker } from '../../subgraphs/media/src/worker/app.ts';
+import { createS3Storage, type ObjectStorage } from '../../subgraphs/media/src/storage.ts';
 
 export interface StackOptions {
   env?: NodeJS.ProcessEnv;
@@ -35,6 +36,8 @@ export interface Stack {
   /** The environment the media processes were started with (S3 endpoint, Redis prefix, ...). */
   env: NodeJS.ProcessEnv;
   s3?: LocalS3;
+  /** A client of the stack's S3 bucket, to look at what the services wrote. */
+  storage(): ObjectStorage;
   stop(): Promise<void>;
 }
 
@@ -108,6 +111,10 @@ export async function startStack(opts: StackOptions | NodeJS.ProcessEnv = {}): P
     mediaStatements,
     env,
     s3,
+    storage: () => createS3Storage({
+      endpoint: env.S3_ENDPOINT, region: env.S3_REGION ?? 'us-east-1', bucket: env.S3_BUCKET ?? 'fffoto-test',
+      accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY, forcePathStyle: true,
+    }),
     async stop() {
       for (const h of handles) await h.stop();
       for (const c of cleanups) await c();

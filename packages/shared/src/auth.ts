@@ -77,6 +77,15 @@ export function bearerToken(header: string | string[] | undefined): string | und
   return match[1];
 }
 
+/** The verified caller of an HTTP request (null without a token) and the token itself. */
+export async function authenticate(
+  header: string | string[] | undefined,
+  verifier: TokenVerifier,
+): Promise<{ viewer: Viewer | null; token?: string }> {
+  const token = bearerToken(header);
+  return { viewer: token ? await verifier.verify(token) : null, token };
+}
+
 export interface SigningKey {
   kid: string;
   privateKey: CryptoKey;

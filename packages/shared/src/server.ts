@@ -11,7 +11,7 @@ import express, { type Express } from 'express';
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bearerToken, type TokenVerifier, type Viewer } from './auth.ts';
+import { authenticate, type TokenVerifier, type Viewer } from './auth.ts';
 import { unauthenticated } from './errors.ts';
 import type { Logger } from './logger.ts';
 
@@ -103,8 +103,7 @@ export async function startSubgraph<C extends RequestContext>(opts: SubgraphOpti
     express.json({ limit: '1mb' }),
     expressMiddleware(server, {
       context: async ({ req }) => {
-        const token = bearerToken(req.headers.authorization);
-        const viewer = token ? await opts.verifier.verify(token) : null;
+        const { viewer } = await authenticate(req.headers.authorization, opts.verifier);
         return opts.context({ viewer, log: opts.log });
       },
     }),

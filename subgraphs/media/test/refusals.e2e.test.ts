@@ -6,7 +6,6 @@ import { errorCode, graphqlClient, ok } from '../../../tests/support/client.ts';
 import { putAll, putPart, requestUpload, signUpUser, uploadAndCreate, waitForLoop } from '../../../tests/support/media.ts';
 import { startStack, type Stack } from '../../../tests/support/stack.ts';
 import { CreateLoopDocument, LoopByIdDocument, PreviewLoopDocument, RequestUploadDocument } from '../../../tests/generated/graphql.ts';
-import { createS3Storage } from '../src/storage.ts';
 import { makeJpegFrames } from './support/frames.ts';
 
 let stack: Stack;
@@ -26,10 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const storage = () => createS3Storage({
-  endpoint: stack.env.S3_ENDPOINT, region: stack.env.S3_REGION!, bucket: stack.env.S3_BUCKET!,
-  accessKeyId: stack.env.S3_ACCESS_KEY_ID, secretAccessKey: stack.env.S3_SECRET_ACCESS_KEY, forcePathStyle: true,
-});
+const storage = () => stack.storage();
 
 describe('requestUpload', () => {
   it.each([

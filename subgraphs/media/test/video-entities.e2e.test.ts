@@ -6,7 +6,6 @@ import { download, putAll, requestUpload, signUpUser, uploadAndCreate, waitForLo
 import { startStack, type Stack } from '../../../tests/support/stack.ts';
 import { CreateLoopDocument } from '../../../tests/generated/graphql.ts';
 import { encodeMp4, probe } from '../src/ffmpeg.ts';
-import { createS3Storage } from '../src/storage.ts';
 import { makeJpegFrames } from './support/frames.ts';
 
 describe('with a worker', () => {
@@ -68,10 +67,7 @@ describe('a job past its timeout', () => {
     const failed = await waitForLoop(gql, loop.id);
     expect(failed.status).toBe('FAILED');
     expect(failed.error).toBe('Encoding took too long and was stopped.');
-    const storage = createS3Storage({
-      endpoint: stack.env.S3_ENDPOINT, region: stack.env.S3_REGION!, bucket: stack.env.S3_BUCKET!,
-      accessKeyId: stack.env.S3_ACCESS_KEY_ID, secretAccessKey: stack.env.S3_SECRET_ACCESS_KEY, forcePathStyle: true,
-    });
+    const storage = stack.storage();
     expect(await storage.list(`loops/${loop.id}/`)).toEqual([]);
   });
 });

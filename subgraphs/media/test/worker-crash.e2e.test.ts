@@ -7,7 +7,6 @@ import { createDb, type Db } from '@fffoto/shared/db';
 import { graphqlClient } from '../../../tests/support/client.ts';
 import { signUpUser, uploadAndCreate, waitForLoop } from '../../../tests/support/media.ts';
 import { startStack, type Stack } from '../../../tests/support/stack.ts';
-import { createS3Storage } from '../src/storage.ts';
 import { makeJpegFrames } from './support/frames.ts';
 
 let stack: Stack;
@@ -75,10 +74,7 @@ describe('a worker killed mid-job', () => {
 
     const row = await db.loop.findUniqueOrThrow({ where: { id: loop.id } });
     expect(row.attempts).toBe(2); // one killed run, one finished run
-    const storage = createS3Storage({
-      endpoint: stack.env.S3_ENDPOINT, region: stack.env.S3_REGION!, bucket: stack.env.S3_BUCKET!,
-      accessKeyId: stack.env.S3_ACCESS_KEY_ID, secretAccessKey: stack.env.S3_SECRET_ACCESS_KEY, forcePathStyle: true,
-    });
+    const storage = stack.storage();
     const outputs = (await storage.list(`loops/${loop.id}/`)).map((o) => o.key.split('/').pop()).sort();
     expect(outputs).toEqual(['loop.gif', 'loop.mp4', 'loop.webp', 'poster.jpg']);
     await new Promise((r) => setTimeout(r, 300)); // let the last event arrive
