@@ -63,6 +63,7 @@ await runMain(async () => {
   log.info({ applied }, applied.length ? 'migrations applied' : 'database up to date');
 
   const users = await startUsers(loadUsersConfig(env));
+  env.JWKS_URL ??= `${new URL(users.url).origin}/.well-known/jwks.json`;
   const mediaConfig = loadMediaConfig(env);
   const media = await startMedia(mediaConfig);
   const handles: ServiceHandle[] = [users, media];
