@@ -56,6 +56,20 @@ describe('session lifecycle through the gateway', () => {
     expect(ok(await gql(RefreshSessionDocument, { token: other.refreshToken })).refreshSession.user.id).toBe(first.user.id);
   });
 
+  it('never lets a family outlive reuse detection, however refreshes race', async () => {
+    for (let trial = 0; trial < 8; trial++) {
+      const session = ok(await gql(LogInDocument, { input: { login: handle, password } })).logIn;
+      // The same refresh token presented three times at once: one wins, the others are reuse.
+      const results = await Promise.all([1, 2, 3].map(() => gql(RefreshSessionDocument, { token: session.refreshToken })));
+      const winners = results.filter((r) => r.data?.refreshSession);
+      expect(winners.length).toBeLessThanOrEqual(1);
+      for (const w of winners) {
+        // Reuse was detected, so even the winner's fresh token belongs to a dead family.
+        expect(errorCode(await gql(RefreshSessionDocument, { token: w.data!.refreshSession.refreshToken }))).toBe('UNAUTHENTICATED');
+      }
+    }
+  });
+
   it('logs out: the session can no longer refresh; logging out twice is fine', async () => {
     const session = ok(await gql(LogInDocument, { input: { login: handle, password } })).logIn;
     expect(ok(await gql(LogOutDocument, { token: session.refreshToken })).logOut).toBe(true);
