@@ -40,7 +40,7 @@ await runMain(async () => {
 
   if (!env.DATABASE_URL) {
     const db = await PGlite.create(path.join(DATA, 'pglite'));
-    const server = new PGLiteSocketServer({ db, port: Number(env.PGLITE_PORT ?? 54329), host: '127.0.0.1', maxConnections: 8 });
+    const server = new PGLiteSocketServer({ db, port: Number(env.PGLITE_PORT ?? 54329), host: '127.0.0.1', maxConnections: 40 }); // users + media pools (10 each), with room
     await server.start();
     env.DATABASE_URL = `postgresql://postgres@127.0.0.1:${env.PGLITE_PORT ?? 54329}/postgres?sslmode=disable`;
     stops.push({ stop: async () => { await server.stop(); await db.close(); } });
@@ -56,7 +56,8 @@ await runMain(async () => {
     modes.push('local S3');
   } else modes.push('S3');
   modes.push(env.REDIS_URL ? 'Redis queue and pub/sub' : 'in-process queue and pub/sub');
-  env.JWT_PRIVATE_KEY ??= devSigningKey();
+  // Production must bring its own key (users refuses to start without one); never the dev key.
+  if (env.NODE_ENV !== 'production') env.JWT_PRIVATE_KEY ??= devSigningKey();
   env.JWT_KEY_ID ??= 'fffoto-dev';
 
   const { applied } = await migrate(env.DATABASE_URL);

@@ -38,13 +38,14 @@ export function planRepresentations(lists: unknown[][]): RepresentationPlan {
     representations,
     split(response) {
       const entities = response.data?._entities;
-      return slots.map((listSlots) => {
+      return slots.map((listSlots, list) => {
         const data = Array.isArray(entities)
           ? { ...response.data, _entities: listSlots.map((s) => entities[s] ?? null) }
           : response.data;
         const errors = response.errors?.flatMap((error) => {
           const [head, index, ...rest] = error.path ?? [];
-          if (head !== '_entities' || typeof index !== 'number') return [error];
+          // An error about the whole fetch is reported once, not once per merged fetch.
+          if (head !== '_entities' || typeof index !== 'number') return list === 0 ? [error] : [];
           return listSlots.flatMap((s, i) => (s === index ? [{ ...error, path: ['_entities', i, ...rest] }] : []));
         });
         return { ...response, data, ...(errors ? { errors } : {}) };

@@ -22,6 +22,11 @@ export async function startMedia(config: MediaConfig, overrides: RuntimeOverride
     maxPartBytes: rt.maxPartBytes,
     uploadUrlTtlSeconds: config.UPLOAD_URL_TTL_SECONDS,
   });
+  if (!config.REDIS_URL) {
+    // Embedded mode: the queue lives in this process, so it must pick up what a restart dropped.
+    const requeued = await media.requeueUnfinished();
+    if (requeued) log.info({ requeued }, 'requeued unfinished loops');
+  }
   const previewer = createPreviewer(media, { perMinute: config.PREVIEW_PER_MINUTE, redis: rt.redis, prefix: config.REDIS_PREFIX });
   return startSubgraph({
     name: 'media',

@@ -2,7 +2,7 @@
 // in-request preview. Takes its database, storage, queue and store as arguments.
 import { Prisma, type Db, type Effect, type Loop, type LoopMode, type UploadKind } from '@fffoto/shared/db';
 import { badInput, forbidden, gqlError, notFound } from '@fffoto/shared/errors';
-import type { ObjectStorage } from './storage.ts';
+import { ObjectTooLargeError, type ObjectStorage } from './storage.ts';
 import type { LoopQueue } from './queue.ts';
 import { isUuid, type LoopStore } from './loop-store.ts';
 import {
@@ -100,11 +100,23 @@ export class MediaService {
     if (empty >= 0) throw badInput(`Part ${empty} is empty.`, 'uploadId');
   }
 
+  /** After a restart of the embedded (in-process) queue: loops it had not finished. */
+  async requeueUnfinished(): Promise<number> {
+    const loops = await this.db.loop.findMany({ where: { status: { in: ['PENDING', 'PROCESSING'] } }, select: { id: true } });
+    for (const { id } of loops) await this.queue.enqueue(id);
+    return loops.length;
+  }
+
   async createLoop(ownerId: string, input: LoopInput): Promise<Loop> {
     const fps = MediaService.checkFps(input.fps);
     const upload = await this.ownUpload(ownerId, input.uploadId);
     const existing = await this.db.loop.findUnique({ where: { uploadId: upload.id } });
-    if (existing) return existing;
+    if (existing) {
+      // Enqueue again in case the first call died between recording and enqueueing; the queue
+      // ignores a loop it already holds (job id = loop id).
+      if (existing.status === 'PENDING') await this.queue.enqueue(existing.id);
+      return existing;
+    }
     await this.checkParts(upload);
     let loop: Loop;
     try {
@@ -138,7 +150,14 @@ export class MediaService {
     const count = upload.kind === 'VIDEO' ? 1 : Math.min(maxFrames, upload.partCount);
     const indexes = Array.from({ length: count }, (_, i) => Math.round((i * (upload.partCount - 1)) / Math.max(1, count - 1)));
     const limit = this.limits.maxPartBytes(upload.kind);
-    const buffers = await Promise.all(indexes.map((i) => this.storage.get(partKey(ownerId, upload.id, i), limit)));
+    const buffers = await Promise.all(
+      indexes.map((i) =>
+        this.storage.get(partKey(ownerId, upload.id, i), limit).catch((err: unknown) => {
+          if (err instanceof ObjectTooLargeError) throw gqlError('PAYLOAD_TOO_LARGE', `Part ${i} is over the ${mb(limit)} limit.`, { field: 'uploadId' });
+          throw err;
+        }),
+      ),
+    );
     return { kind: upload.kind, buffers, fps, mode: input.mode ?? 'BOUNCE', effect: input.effect ?? 'NONE' };
   }
 }

@@ -82,7 +82,7 @@ export function startBullWorker(
   worker.on('failed', (job, err) => {
     if (!job) return;
     const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-    if (final) void onFailure(job.data.loopId, err);
+    if (final) void onFailure(job.data.loopId, err); // onFailure catches and logs its own errors
   });
   return { close: () => worker.close() };
 }

@@ -9,7 +9,7 @@ import { encodeLoop, isMediaInputError } from '../pipeline/index.ts';
 import { loopPrefix, outputKeys, partKey } from '../limits.ts';
 import type { LoopStore } from '../loop-store.ts';
 import { UnrecoverableError, type JobInfo } from '../queue.ts';
-import type { ObjectStorage } from '../storage.ts';
+import { ObjectTooLargeError, type ObjectStorage } from '../storage.ts';
 
 export interface EncodeDeps {
   db: Db;
@@ -38,8 +38,14 @@ export function encodeJobHandler(deps: EncodeDeps) {
       const inputs = await Promise.all(
         Array.from({ length: upload.partCount }, async (_, i) => {
           const key = partKey(upload.ownerId, upload.id, i);
-          if (!(await deps.storage.head(key))) throw new MissingPartError(i);
-          return deps.storage.get(key, limit);
+          if (!(await deps.storage.head(key))) throw new PartError(`Part ${i} of the upload is missing.`);
+          try {
+            return await deps.storage.get(key, limit);
+          } catch (err) {
+            // Replaced by a bigger object after createLoop checked it: refused, never decoded.
+            if (err instanceof ObjectTooLargeError) throw new PartError(`Part ${i} is larger than the ${limit / 1024 / 1024} MB limit.`);
+            throw err;
+          }
         }),
       );
       const started = Date.now();
@@ -71,36 +77,47 @@ export function encodeJobHandler(deps: EncodeDeps) {
       });
       log.info({ ms: Date.now() - started, frames: out.frameCount, ready: Boolean(ready) }, 'loop encoded');
     } catch (err) {
-      if (err instanceof MissingPartError || isMediaInputError(err)) {
+      if (err instanceof PartError || isMediaInputError(err)) {
         await failLoop(deps, loopId, (err as Error).message);
         throw new UnrecoverableError((err as Error).message);
       }
-      log.warn({ err }, 'encode attempt failed; the queue will retry');
+      // The last attempt fails the loop here, not only in the queue's `failed` event, so a
+      // process dying in between cannot leave the loop PROCESSING.
+      if (job.attempt >= job.attempts) await failLoop(deps, loopId, failureReason(err as Error));
+      else log.warn({ err }, 'encode attempt failed; the queue will retry');
       throw err;
     }
   };
 }
 
-class MissingPartError extends Error {
-  constructor(index: number) {
-    super(`Part ${index} of the upload is missing.`);
-  }
-}
+/** Bad input, in words for the person who uploaded it. */
+class PartError extends Error {}
 
-/** Terminal failure: no partial outputs stay behind, and the loop says why. */
+/**
+ * Terminal failure. The status moves first and outputs are removed only if it did: a loop
+ * another worker already finished (after this one lost its lock) keeps its outputs.
+ */
 export async function failLoop(deps: Pick<EncodeDeps, 'storage' | 'loops' | 'log'>, loopId: string, reason: string) {
-  await deps.storage.deletePrefix(loopPrefix(loopId));
   const failed = await deps.loops.markFailed(loopId, reason);
-  if (failed) deps.log.warn({ loopId, reason }, 'loop failed');
+  if (!failed) return;
+  await deps.storage.deletePrefix(loopPrefix(loopId));
+  deps.log.warn({ loopId, reason }, 'loop failed');
 }
 
-/** Called when the queue gives up on a job: the reason says what a person can act on. */
+function failureReason(err: Error): string {
+  if (/stalled/i.test(err.message)) return 'Encoding was interrupted too many times.'; // BullMQ's wording
+  if (err.name === 'UnrecoverableError' || isMediaInputError(err)) return err.message;
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'Encoding took too long and was stopped.';
+  return `Encoding failed: ${err.message}`;
+}
+
+/** Called when the queue gives up on a job (also after stalls): the reason says what a person can act on. */
 export function finalFailureHandler(deps: Pick<EncodeDeps, 'storage' | 'loops' | 'log'>) {
   return async (loopId: string, err: Error) => {
-    let reason: string;
-    if (err.name === 'UnrecoverableError' || isMediaInputError(err)) reason = err.message;
-    else if (err.name === 'TimeoutError' || err.name === 'AbortError') reason = 'Encoding took too long and was stopped.';
-    else reason = `Encoding failed: ${err.message}`;
-    await failLoop(deps, loopId, reason);
+    try {
+      await failLoop(deps, loopId, failureReason(err));
+    } catch (failure) {
+      deps.log.error({ err: failure, loopId }, 'could not mark the loop FAILED');
+    }
   };
 }
