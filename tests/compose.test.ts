@@ -26,8 +26,6 @@ const services = compose.services;
 const processes: Record<string, { port?: number; entry: string }> = {
   gateway: { port: 4000, entry: 'gateway/src/main.ts' },
   users: { port: 4001, entry: 'subgraphs/users/src/main.ts' },
-  posts: { port: 4002, entry: 'subgraphs/posts/src/main.ts' },
-  social: { port: 4003, entry: 'subgraphs/social/src/main.ts' },
   media: { port: 4004, entry: 'subgraphs/media/src/main.ts' },
   'media-worker': { entry: 'subgraphs/media/src/worker/main.ts' },
 };

@@ -41,8 +41,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(opts: StackOptions | NodeJS.ProcessEnv = {}): Promise<Stack> {
-  const options: StackOptions = 'media' in opts || 'worker' in opts || 'env' in opts ? (opts as StackOptions) : { env: opts as NodeJS.ProcessEnv };
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // Each stack gets its own Redis prefix (under the run's), so one test file's worker never
   // takes another file's jobs.
   const redisPrefix = `${process.env.REDIS_PREFIX ?? 'fffoto-test:'}${Math.random().toString(36).slice(2, 8)}:`;
@@ -101,6 +100,8 @@ export async function startStack(opts: StackOptions | NodeJS.ProcessEnv = {}): P
     loadGatewayConfig({ ...env, GATEWAY_PORT: '0', SUPERGRAPH_FILE: supergraphFile, SUBGRAPH_URLS: routes.join(',') }),
   );
   handles.unshift(gateway);
+  let storage: ObjectStorage | undefined;
+  cleanups.push(() => storage?.destroy());
 
   return {
     gatewayUrl: gateway.url,
@@ -111,10 +112,13 @@ export async function startStack(opts: StackOptions | NodeJS.ProcessEnv = {}): P
     mediaStatements,
     env,
     s3,
-    storage: () => createS3Storage({
-      endpoint: env.S3_ENDPOINT, region: env.S3_REGION ?? 'us-east-1', bucket: env.S3_BUCKET ?? 'fffoto-test',
-      accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY, forcePathStyle: true,
-    }),
+    storage: () => {
+      storage ??= createS3Storage({
+        endpoint: env.S3_ENDPOINT, region: env.S3_REGION ?? 'us-east-1', bucket: env.S3_BUCKET ?? 'fffoto-test',
+        accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY, forcePathStyle: true,
+      });
+      return storage;
+    },
     async stop() {
       for (const h of handles) await h.stop();
       for (const c of cleanups) await c();

@@ -1,5 +1,6 @@
 // What an upload may be. One table, read by requestUpload, createLoop and the worker.
 import type { UploadKind } from '@fffoto/shared/db';
+import { DEFAULT_FPS, MAX_FPS, MAX_FRAMES, MIN_FPS } from './pipeline/index.ts';
 
 export const CONTENT_TYPES: Record<UploadKind, readonly string[]> = {
   FRAMES: ['image/jpeg', 'image/png', 'image/webp'],
@@ -7,17 +8,14 @@ export const CONTENT_TYPES: Record<UploadKind, readonly string[]> = {
 };
 
 export const PART_COUNT: Record<UploadKind, { min: number; max: number }> = {
-  FRAMES: { min: 3, max: 20 },
+  // The pipeline can loop 2 frames; a burst worth posting has at least 3.
+  FRAMES: { min: 3, max: MAX_FRAMES },
   VIDEO: { min: 1, max: 1 },
 };
 
-export const FPS = { min: 2, max: 30, default: 10 };
-/** A clip longer than this is refused by the worker. */
-export const MAX_CLIP_SECONDS = 5;
+export const FPS = { min: MIN_FPS, max: MAX_FPS, default: DEFAULT_FPS };
 /** createLoop accepts an upload for this long after it was requested. */
 export const UPLOAD_USABLE_SECONDS = 24 * 60 * 60;
-/** previewLoop reads at most this many frames. */
-export const PREVIEW_MAX_FRAMES = 8;
 
 export const partKey = (ownerId: string, uploadId: string, index: number) =>
   `uploads/${ownerId}/${uploadId}/${String(index).padStart(2, '0')}`;

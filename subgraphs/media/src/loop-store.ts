@@ -2,6 +2,7 @@
 // change is published for the loopUpdated subscription. Transitions are conditional updates,
 // so a retried or duplicated job can never move a finished loop again.
 import type { Db, Loop } from '@fffoto/shared/db';
+import { isUuid } from '@fffoto/shared/ids';
 import { channels, type PubSubEngine } from '@fffoto/shared/pubsub';
 
 export interface EncodedMeta {
@@ -15,8 +16,6 @@ export interface EncodedMeta {
   posterBytes: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (id: string) => UUID.test(id);
 
 export class LoopStore {
   constructor(

@@ -4,7 +4,8 @@ import { Prisma, type Db, type Effect, type Loop, type LoopMode, type UploadKind
 import { badInput, forbidden, gqlError, notFound } from '@fffoto/shared/errors';
 import { ObjectTooLargeError, type ObjectStorage } from './storage.ts';
 import type { LoopQueue } from './queue.ts';
-import { isUuid, type LoopStore } from './loop-store.ts';
+import { isUuid } from '@fffoto/shared/ids';
+import type { LoopStore } from './loop-store.ts';
 import {
   CONTENT_TYPES, FPS, PART_COUNT, partKey, UPLOAD_USABLE_SECONDS,
 } from './limits.ts';

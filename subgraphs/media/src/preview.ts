@@ -3,8 +3,7 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import { gqlError } from '@fffoto/shared/errors';
-import { isMediaInputError, previewLoop } from './pipeline/index.ts';
-import { PREVIEW_MAX_FRAMES } from './limits.ts';
+import { isMediaInputError, PREVIEW_MAX_FRAMES, previewLoop } from './pipeline/index.ts';
 import type { LoopInput, MediaService } from './media-service.ts';
 
 export interface Previewer {

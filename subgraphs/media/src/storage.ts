@@ -74,28 +74,6 @@ export class ObjectNotFoundError extends Error {
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 const DEFAULT_URL_SECONDS = 3600;
 
-type Env = Record<string, string | undefined>;
-
-/** Reads S3_* variables; blank values count as unset. */
-export function storageConfigFromEnv(env: Env = process.env): StorageConfig {
-  const read = (name: string): string | undefined => env[name]?.trim() || undefined;
-  const endpoint = read('S3_ENDPOINT');
-  const pathStyle = read('S3_FORCE_PATH_STYLE');
-  if (pathStyle !== undefined && pathStyle !== 'true' && pathStyle !== 'false') {
-    throw new Error(`S3_FORCE_PATH_STYLE must be 'true' or 'false', got '${pathStyle}'`);
-  }
-  return {
-    endpoint,
-    region: read('S3_REGION') ?? 'us-east-1',
-    bucket: read('S3_BUCKET') ?? 'fffoto',
-    accessKeyId: read('S3_ACCESS_KEY_ID'),
-    secretAccessKey: read('S3_SECRET_ACCESS_KEY'),
-    // MinIO and other self-hosted endpoints rarely have per-bucket DNS; AWS prefers virtual hosts.
-    forcePathStyle: pathStyle === undefined ? endpoint !== undefined : pathStyle === 'true',
-    publicBaseUrl: read('S3_PUBLIC_BASE_URL'),
-  };
-}
-
 function statusOf(err: unknown): number | undefined {
   return err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;
 }

@@ -7,7 +7,6 @@ import {
   createS3Storage,
   ObjectNotFoundError,
   ObjectTooLargeError,
-  storageConfigFromEnv,
   type ObjectStorage,
   type StorageConfig,
 } from '../src/storage.ts';
@@ -204,41 +203,5 @@ describe('bucket and CORS', () => {
     } finally {
       fresh.destroy();
     }
-  });
-});
-
-describe('storageConfigFromEnv', () => {
-  it('defaults to AWS-style settings', () => {
-    expect(storageConfigFromEnv({})).toEqual({
-      endpoint: undefined,
-      region: 'us-east-1',
-      bucket: 'fffoto',
-      accessKeyId: undefined,
-      secretAccessKey: undefined,
-      forcePathStyle: false,
-      publicBaseUrl: undefined,
-    });
-  });
-
-  it('reads every variable, path style defaulting on with a custom endpoint', () => {
-    const env = {
-      S3_ENDPOINT: 'http://minio:9000',
-      S3_REGION: 'eu-west-3',
-      S3_BUCKET: 'loops',
-      S3_ACCESS_KEY_ID: 'id',
-      S3_SECRET_ACCESS_KEY: 'secret',
-      S3_PUBLIC_BASE_URL: 'https://cdn.example',
-    };
-    expect(storageConfigFromEnv(env)).toEqual({
-      endpoint: 'http://minio:9000',
-      region: 'eu-west-3',
-      bucket: 'loops',
-      accessKeyId: 'id',
-      secretAccessKey: 'secret',
-      forcePathStyle: true,
-      publicBaseUrl: 'https://cdn.example',
-    });
-    expect(storageConfigFromEnv({ ...env, S3_FORCE_PATH_STYLE: 'false' }).forcePathStyle).toBe(false);
-    expect(() => storageConfigFromEnv({ S3_FORCE_PATH_STYLE: 'yes' })).toThrow(/S3_FORCE_PATH_STYLE/);
   });
 });

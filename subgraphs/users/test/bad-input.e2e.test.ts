@@ -20,7 +20,7 @@ let userId: string;
 beforeAll(async () => {
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
   signingPem = await exportPKCS8(privateKey);
-  stack = await startStack({ JWT_PRIVATE_KEY: signingPem, JWT_KEY_ID: KID, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE });
+  stack = await startStack({ env: { JWT_PRIVATE_KEY: signingPem, JWT_KEY_ID: KID, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE } });
   gql = graphqlClient(stack.gatewayUrl);
   userId = ok(await gql(SignUpDocument, { input: { handle: `taken_${u}`, email: `taken_${u}@example.com`, password } })).signUp.user.id;
 });
