@@ -12,6 +12,7 @@ import { baseShape, flag, loadConfig, port, tokenVerifyShape, z } from '@fffoto/
 import { createLogger } from '@fffoto/shared/logger';
 import { formatError, listen, telemetryOff, type ServiceHandle } from '@fffoto/shared/server';
 import { EntityFetchBatcher, type EntitiesResponse } from './dedupe-representations.ts';
+import { operationLimitsRule, operationLimitsShape, withOperationLimitCodes } from './operation-limits.ts';
 
 export const gatewayConfigShape = {
   ...baseShape,
@@ -25,6 +26,8 @@ export const gatewayConfigShape = {
   SUBGRAPH_URLS: z.string().optional(),
   /** Merge and deduplicate a request's entity fetches (on); off gives stock behaviour, for comparison. */
   GATEWAY_BATCH_ENTITIES: flag.default(true),
+  /** GATEWAY_MAX_ROOT_FIELDS, GATEWAY_MAX_ROOT_MUTATIONS, GATEWAY_MAX_DEPTH (operation-limits.ts). */
+  ...operationLimitsShape,
 };
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
 export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(gatewayConfigShape, env);
@@ -71,7 +74,9 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const reps = variables?.representations;
     if (!this.batchEntities || !query || !Array.isArray(reps) || !query.includes('_entities')) return super.process(options);
     const { representations: _reps, ...rest } = variables!;
-    const key = `${query}\n${JSON.stringify(rest)}`;
+    // The planner names each fetch of a named operation apart (Op__users__1, __2, …) though
+    // their selections match: the name is left out of what must be equal to merge.
+    const key = `${query.replace(/^\s*query\s+\w+/, 'query')}\n${JSON.stringify(rest)}`;
     return this.batcher.fetch(options.context, key, reps, options);
   }
 }
@@ -105,7 +110,17 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
     // stopOnSignals (main.ts) owns SIGTERM/SIGINT. Apollo's own handler would stop the server
     // too and then re-send the signal, which stopOnSignals takes as a second one: exit code 1.
     stopOnTerminationSignals: false,
-    formatError: formatError(log, production),
+    formatError: withOperationLimitCodes(formatError(log, production)),
+    // Root fields, root mutations and depth per operation, refused before anything executes.
+    validationRules: [
+      operationLimitsRule({
+        maxRootFields: config.GATEWAY_MAX_ROOT_FIELDS,
+        maxRootMutations: config.GATEWAY_MAX_ROOT_MUTATIONS,
+        maxDepth: config.GATEWAY_MAX_DEPTH,
+      }),
+    ],
+    // No "Did you mean …?" suggestions (schema details) in production error messages.
+    hideSchemaDetailsFromClientErrors: production,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...telemetryOff],
   });
   await server.start();

@@ -74,6 +74,8 @@ export async function startSubgraph<C extends RequestContext>(opts: SubgraphOpti
     schema: buildSubgraphSchema({ typeDefs: opts.typeDefs, resolvers: opts.resolvers as never }),
     introspection: opts.introspection ?? !production,
     csrfPrevention: true,
+    // No "Did you mean …?" schema hints in production errors, as at the gateway.
+    hideSchemaDetailsFromClientErrors: production,
     // stopOnSignals (main.ts) owns SIGTERM/SIGINT. Apollo's own handler would stop the server
     // too and then re-send the signal, which stopOnSignals takes as a second one: exit code 1.
     stopOnTerminationSignals: false,

@@ -2,12 +2,14 @@
 // embedded all-in-one start and the tests all start it through here.
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
+import { Redis } from 'ioredis';
 import { createTokenVerifier, loadSigningKey, publicJwks } from '@fffoto/shared/auth';
-import { baseShape, databaseShape, loadConfig, port, tokenVerifyShape, z } from '@fffoto/shared/config';
+import { baseShape, databaseShape, loadConfig, port, redisShape, tokenVerifyShape, z } from '@fffoto/shared/config';
 import { createDb, type Db } from '@fffoto/shared/db';
-import { createLogger } from '@fffoto/shared/logger';
+import { createLogger, type Logger } from '@fffoto/shared/logger';
 import { startSubgraph, type ServiceHandle } from '@fffoto/shared/server';
 import { createContext } from './context.ts';
+import { createLoginLimiter, loginLimiterShape } from './login-limiter.ts';
 import { resolvers } from './resolvers.ts';
 import { UsersService } from './service.ts';
 import { Sessions } from './sessions.ts';
@@ -25,6 +27,10 @@ export const usersConfigShape = {
   JWT_KEY_ID: z.string().optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 86_400),
+  /** Optional: with it, log-in throttling is shared by all users replicas; without, per process. */
+  REDIS_URL: redisShape.REDIS_URL.optional(),
+  REDIS_PREFIX: redisShape.REDIS_PREFIX,
+  ...loginLimiterShape,
 };
 export type UsersConfig = ReturnType<typeof loadUsersConfig>;
 export const loadUsersConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(usersConfigShape, env);
@@ -48,7 +54,14 @@ export async function startUsers(config: UsersConfig, deps: UsersDeps = {}): Pro
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
   });
-  const users = new UsersService(db, sessions);
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, log) : undefined;
+  const loginLimiter = createLoginLimiter({
+    maxFailures: config.LOGIN_MAX_FAILURES,
+    windowSeconds: config.LOGIN_WINDOW_SECONDS,
+    redis,
+    prefix: config.REDIS_PREFIX,
+  });
+  const users = new UsersService(db, sessions, loginLimiter);
   return startSubgraph({
     name: 'users',
     typeDefs,
@@ -64,10 +77,36 @@ export async function startUsers(config: UsersConfig, deps: UsersDeps = {}): Pro
       });
     },
     ready: async () => {
+      // Not Redis: while it is down, log-in throttling counts per process (login-limiter.ts).
       await db.$queryRaw`SELECT 1`;
     },
     onStop: async () => {
+      if (redis) await redis.quit().catch(() => redis.disconnect());
       if (!deps.db) await db.$disconnect();
     },
   });
+}
+
+/**
+ * A Redis client for the log-in limiter. Start waits (briefly) for the connection, so the first
+ * log-ins are counted in Redis; while Redis is unreachable the limiter counts in memory.
+ */
+async function connectRedis(url: string, log: Logger): Promise<Redis> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  let reported = false;
+  redis.on('error', (err) => {
+    if (!reported) log.warn({ err }, 'redis unreachable; log-in throttling counts per process meanwhile');
+    reported = true;
+  });
+  redis.on('ready', () => {
+    reported = false;
+  });
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 3_000);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return redis;
 }

@@ -2,9 +2,11 @@
 // arguments so tests run it against a real Postgres of their own.
 import { Prisma, type Db, type User } from '@fffoto/shared/db';
 import { badInput, conflict, unauthenticated } from '@fffoto/shared/errors';
+import type { LoginLimiter } from './login-limiter.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import type { IssuedSession, Sessions } from './sessions.ts';
-import { checkPassword, isUuid, likeEscape, normaliseEmail, normaliseHandle, optionalText } from './validation.ts';
+import { isUuid } from '@fffoto/shared/ids';
+import { checkPassword, likeEscape, normaliseEmail, normaliseHandle, optionalText } from './validation.ts';
 
 export const SEARCH_MAX = 50;
 const wrongCredentials = () => unauthenticated('Wrong login or password.');
@@ -13,6 +15,8 @@ export class UsersService {
   constructor(
     private readonly db: Db,
     readonly sessions: Sessions,
+    /** Throttles failed log-ins per login (login-limiter.ts). */
+    private readonly loginLimiter: LoginLimiter,
   ) {}
 
   async signUp(input: { handle: string; email: string; password: string; displayName?: string | null }) {
@@ -36,11 +40,15 @@ export class UsersService {
 
   async logIn(input: { login: string; password: string }): Promise<IssuedSession> {
     const login = input.login.trim().toLowerCase();
+    // Before anything else (above all, before argon2): a throttled login costs no hash and no
+    // query, and is refused the same way whether it exists or not.
+    await this.loginLimiter.attempt(login);
     const user = await this.db.user.findFirst({
       where: { deletedAt: null, ...(login.includes('@') ? { email: login } : { handle: login }) },
     });
     const ok = await verifyPassword(user?.passwordHash, input.password.slice(0, 1024));
     if (!user || !ok) throw wrongCredentials();
+    await this.loginLimiter.succeeded(login);
     return this.sessions.start(user);
   }
 

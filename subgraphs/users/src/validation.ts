@@ -62,6 +62,3 @@ export function optionalText(raw: string | null | undefined, field: string, max:
 export function likeEscape(query: string): string {
   return query.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (id: string) => UUID.test(id);
