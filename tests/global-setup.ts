@@ -1,10 +1,10 @@
 // Vitest global setup: one fresh, migrated database and one Redis key prefix per run, so runs
 // (and CI jobs on the same machine) never see each other's data; both are removed at the end.
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../packages/shared/src/migrate.ts';
 import { createDatabase, dropDatabase, dropStaleDatabases } from './support/pg-admin.ts';
+import { deleteKeysWithPrefix } from './support/redis-admin.ts';
 
 export interface TestEnv {
   DATABASE_URL: string;
@@ -18,21 +18,6 @@ declare module 'vitest' {
   }
 }
 
-async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  // No keyPrefix on this client: SCAN's MATCH is not prefixed by ioredis, so we spell it out.
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   await dropStaleDatabases(['fffoto_test', 'fffoto_migrate_test']);
@@ -61,7 +46,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     try {
       await dropDatabase(dbName);
     } finally {
-      await deleteKeys(env.REDIS_URL, env.REDIS_PREFIX);
+      await deleteKeysWithPrefix(env.REDIS_URL, env.REDIS_PREFIX);
     }
   };
 }

@@ -2,12 +2,14 @@
  * The "bare" encode the pipeline is measured against: the same sharp and ffmpeg work with the
  * same settings (sizes, qualities, efforts, x264 args, PPM frames), written straight-line:
  * no input checks, no RawFrame helpers, no fluent-ffmpeg, no abort/timeout plumbing.
- * BOUNCE of 5 frames, effect NONE, fps 10.
+ * BOUNCE of 5 frames, effect NONE, fps 10. Also the bare S3 reads/writes the worker job is
+ * measured against (bareS3, below).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 
 const ORDER = [0, 1, 2, 3, 4, 3, 2, 1];
@@ -53,4 +55,49 @@ export async function bareEncode(jpegs: Buffer[], ffmpegBin: string, fps = 10, t
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+// ---------------------------------------------------------------- bare S3 I/O
+
+/**
+ * The S3 reads and writes a job does, done bare: one S3Client, GetObject for each part and
+ * PutObject for each output, all in parallel. No HEAD before GET, no size limit while reading,
+ * no database, no pub/sub. Same client settings as storage.ts (path-style, checksums only when
+ * required), so both sides send the same bytes over the wire.
+ */
+export interface BareS3Config {
+  endpoint: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export function bareS3(cfg: BareS3Config) {
+  const client = new S3Client({
+    region: cfg.region,
+    endpoint: cfg.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const cache = 'public, max-age=31536000, immutable';
+  return {
+    getAll: (keys: string[]) => Promise.all(keys.map(async (Key) => {
+      const out = await client.send(new GetObjectCommand({ Bucket: cfg.bucket, Key }));
+      return Buffer.from(await out.Body!.transformToByteArray());
+    })),
+    putAll: async (prefix: string, o: { mp4: Buffer; webp: Buffer; gif: Buffer; poster: Buffer }) => {
+      const put = (Key: string, Body: Buffer, ContentType: string) =>
+        client.send(new PutObjectCommand({ Bucket: cfg.bucket, Key, Body, ContentType, CacheControl: cache }));
+      await Promise.all([
+        put(`${prefix}loop.mp4`, o.mp4, 'video/mp4'),
+        put(`${prefix}loop.webp`, o.webp, 'image/webp'),
+        put(`${prefix}loop.gif`, o.gif, 'image/gif'),
+        put(`${prefix}poster.jpg`, o.poster, 'image/jpeg'),
+      ]);
+    },
+    destroy: () => client.destroy(),
+  };
 }

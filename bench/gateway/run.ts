@@ -25,7 +25,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { createDb, type Db } from '@fffoto/shared/db';
 import { migrate } from '../../packages/shared/src/migrate.ts';
 import { composeFromConfig } from '../../gateway/src/compose.ts';
@@ -33,6 +32,9 @@ import { loadGatewayConfig, startGateway } from '../../gateway/src/app.ts';
 import { createDatabase, dropDatabase, dropStaleDatabases, uniqueName } from '../../tests/support/pg-admin.ts';
 import { startGraphqlProxy, type GraphqlProxy } from '../../tests/support/graphql-proxy.ts';
 import { startStack, type Stack } from '../../tests/support/stack.ts';
+import { deleteKeysWithPrefix } from '../../tests/support/redis-admin.ts';
+// Deterministic (mulberry32), so every run asks for the same loops.
+import { prng } from '../../subgraphs/media/src/pipeline/grain.ts';
 
 const int = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
@@ -60,17 +62,6 @@ process.on('warning', (w) => {
 
 // ---------- small helpers ----------
 
-/** Deterministic PRNG (mulberry32), so every run asks for the same loops. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const quantile = (sorted: number[], q: number) => {
   if (!sorted.length) return NaN;
   const pos = (sorted.length - 1) * q;
@@ -88,23 +79,6 @@ const sizes = (xs: number[]) => {
   return [...byCount].sort((a, b) => a[0] - b[0]).map(([size, n]) => `${n}×${size}`).join(', ');
 };
 
-async function deleteRedisKeys(url: string, prefix: string): Promise<number> {
-  // No keyPrefix on this client: SCAN's MATCH is not prefixed by ioredis, so we spell it out.
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  let n = 0;
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) n += await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  return n;
-}
 
 // ---------- the query a client sends ----------
 
@@ -258,7 +232,7 @@ async function main() {
   await migrate(databaseUrl);
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const redisPrefix = `fffoto-bench-${dbName.slice('fffoto_bench_'.length)}:`;
-  cleanups.push({ what: `delete Redis keys ${redisPrefix}*`, run: () => deleteRedisKeys(redisUrl, redisPrefix) });
+  cleanups.push({ what: `delete Redis keys ${redisPrefix}*`, run: () => deleteKeysWithPrefix(redisUrl, redisPrefix) });
   // startStack reads these (and puts a random segment after the prefix).
   Object.assign(process.env, { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix });
   console.log(`database ${dbName}, Redis prefix ${redisPrefix}`);

@@ -9,7 +9,7 @@ import { encodeLoop, isMediaInputError } from '../pipeline/index.ts';
 import { loopPrefix, outputKeys, partKey } from '../limits.ts';
 import type { LoopStore } from '../loop-store.ts';
 import { UnrecoverableError, type JobInfo } from '../queue.ts';
-import { ObjectTooLargeError, type ObjectStorage } from '../storage.ts';
+import { ObjectNotFoundError, ObjectTooLargeError, type ObjectStorage } from '../storage.ts';
 
 export interface EncodeDeps {
   db: Db;
@@ -38,10 +38,10 @@ export function encodeJobHandler(deps: EncodeDeps) {
       const inputs = await Promise.all(
         Array.from({ length: upload.partCount }, async (_, i) => {
           const key = partKey(upload.ownerId, upload.id, i);
-          if (!(await deps.storage.head(key))) throw new PartError(`Part ${i} of the upload is missing.`);
           try {
             return await deps.storage.get(key, limit);
           } catch (err) {
+            if (err instanceof ObjectNotFoundError) throw new PartError(`Part ${i} of the upload is missing.`);
             // Replaced by a bigger object after createLoop checked it: refused, never decoded.
             if (err instanceof ObjectTooLargeError) throw new PartError(`Part ${i} is larger than the ${limit / 1024 / 1024} MB limit.`);
             throw err;
