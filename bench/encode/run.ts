@@ -269,7 +269,7 @@ try {
   console.log(`\n[2] worker job vs bare commands + bare S3, real local S3 / Postgres / Redis; same burst, median of ${REPS}:`);
   console.log(`  encodeJobHandler ${ms(j)}   bare S3 get + sharp+ffmpeg + S3 put ${ms(bs)}   ${ratioLine(j, bs)}`);
   console.log(`  job vs bare commands alone (no I/O, same runs): ${ms(j)} / ${ms(bc)} = ${(j / bc).toFixed(3)}`);
-  console.log(`  job breakdown (medians): read parts (HEAD×2 + GET per part) ${ms(median(jobRead))}, ` +
+  console.log(`  job breakdown (medians): read parts (HEAD + GET per part) ${ms(median(jobRead))}, ` +
     `write 4 outputs ${ms(median(jobWrite))}, markProcessing + markReady (UPDATE, SELECT, PUBLISH each) ${ms(median(jobStatus))}, ` +
     `rest (loop SELECT + encodeLoop) ${ms(median(jobTimes.map((t, i) => t - jobRead[i]! - jobWrite[i]! - jobStatus[i]!)))}`);
   console.log(`  bare breakdown (medians): get 5 parts ${ms(median(bareRuns.map((x) => x.get)))}, ` +
