@@ -13,7 +13,8 @@ import { startMedia } from '../../subgraphs/media/src/app.ts';
 import { loadMediaConfig } from '../../subgraphs/media/src/config.ts';
 import { startLocalS3, type LocalS3 } from '../../subgraphs/media/src/local-s3.ts';
 import { startMediaWorker } from '../../subgraphs/media/src/worker/app.ts';
-import { createS3Storage, type ObjectStorage } from '../../subgraphs/media/src/storage.ts';
+import type { ObjectStorage } from '../../subgraphs/media/src/storage.ts';
+import { createStorage } from '../../subgraphs/media/src/runtime.ts';
 
 export interface StackOptions {
   env?: NodeJS.ProcessEnv;
@@ -62,7 +63,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   handles.unshift(users);
   const jwksUrl = `${new URL(users.url).origin}/.well-known/jwks.json`;
   const env: NodeJS.ProcessEnv = { ...base, JWKS_URL: jwksUrl };
-  const overrides = [`users=${users.url}`];
+  /** The subgraphs this stack runs, by name, and where each listens. */
+  const subgraphUrls: Record<string, string> = { users: users.url };
   let s3: LocalS3 | undefined;
   let media: ServiceHandle | undefined;
 
@@ -83,19 +85,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     cleanups.push(() => mediaDb.$disconnect());
     media = await startMedia(loadMediaConfig({ ...env, MEDIA_PORT: '0' }), { db: mediaDb });
     handles.unshift(media);
-    overrides.push(`media=${media.url}`);
+    subgraphUrls.media = media.url;
     if (options.worker) handles.unshift(await startMediaWorker(loadMediaConfig({ ...env, WORKER_HEALTH_PORT: '0' })));
   }
 
   // Compose just the subgraphs this stack runs, so the gateway's /ready is honest.
-  const running = new Set(['users', ...(options.media ? ['media'] : [])]);
+  const running = new Set(Object.keys(subgraphUrls));
   const supergraphFile = path.join(mkdtempSync(path.join(tmpdir(), 'fffoto-sg-')), 'supergraph.graphql');
   writeFileSync(supergraphFile, composeFromConfig(path.resolve('supergraph.yaml'), running).supergraphSdl);
   cleanups.push(() => rmSync(path.dirname(supergraphFile), { recursive: true, force: true }));
-  const routes = await Promise.all(overrides.map(async (pair) => {
-    const [name, url] = pair.split('=') as [string, string];
-    return `${name}=${options.routeVia ? await options.routeVia(name, url) : url}`;
-  }));
+  const routes = await Promise.all(
+    Object.entries(subgraphUrls).map(async ([name, url]) => `${name}=${options.routeVia ? await options.routeVia(name, url) : url}`),
+  );
   const gateway = await startGateway(
     loadGatewayConfig({ ...env, GATEWAY_PORT: '0', SUPERGRAPH_FILE: supergraphFile, SUBGRAPH_URLS: routes.join(',') }),
   );
@@ -113,10 +114,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     env,
     s3,
     storage: () => {
-      storage ??= createS3Storage({
-        endpoint: env.S3_ENDPOINT, region: env.S3_REGION ?? 'us-east-1', bucket: env.S3_BUCKET ?? 'fffoto-test',
-        accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY, forcePathStyle: true,
-      });
+      storage ??= createStorage(loadMediaConfig(env));
       return storage;
     },
     async stop() {

@@ -17,6 +17,9 @@ export const FPS = { min: MIN_FPS, max: MAX_FPS, default: DEFAULT_FPS };
 /** createLoop accepts an upload for this long after it was requested. */
 export const UPLOAD_USABLE_SECONDS = 24 * 60 * 60;
 
+/** Sizes in messages people read. */
+export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
 export const partKey = (ownerId: string, uploadId: string, index: number) =>
   `uploads/${ownerId}/${uploadId}/${String(index).padStart(2, '0')}`;
 

@@ -7,7 +7,7 @@ import type { LoopQueue } from './queue.ts';
 import { isUuid } from '@fffoto/shared/ids';
 import type { LoopStore } from './loop-store.ts';
 import {
-  CONTENT_TYPES, FPS, PART_COUNT, partKey, UPLOAD_USABLE_SECONDS,
+  CONTENT_TYPES, FPS, mb, PART_COUNT, partKey, UPLOAD_USABLE_SECONDS,
 } from './limits.ts';
 
 export interface LoopInput {
@@ -22,7 +22,6 @@ export interface MediaLimits {
   uploadUrlTtlSeconds: number;
 }
 
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 export class MediaService {
   constructor(

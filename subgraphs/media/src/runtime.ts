@@ -26,20 +26,23 @@ export interface RuntimeOverrides {
   storage?: ObjectStorage;
 }
 
+/** The S3 client the media processes use, from their config. */
+export function createStorage(config: MediaConfig): ObjectStorage {
+  return createS3Storage({
+    endpoint: config.S3_ENDPOINT,
+    region: config.S3_REGION,
+    bucket: config.S3_BUCKET,
+    accessKeyId: config.S3_ACCESS_KEY_ID,
+    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE === 'true',
+    publicBaseUrl: config.S3_PUBLIC_BASE_URL,
+    publicEndpoint: config.S3_PUBLIC_ENDPOINT,
+  });
+}
+
 export function createRuntime(config: MediaConfig, overrides: RuntimeOverrides = {}): MediaRuntime {
   const db = overrides.db ?? createDb(config.DATABASE_URL);
-  const storage =
-    overrides.storage ??
-    createS3Storage({
-      endpoint: config.S3_ENDPOINT,
-      region: config.S3_REGION,
-      bucket: config.S3_BUCKET,
-      accessKeyId: config.S3_ACCESS_KEY_ID,
-      secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-      forcePathStyle: config.S3_FORCE_PATH_STYLE === 'true',
-      publicBaseUrl: config.S3_PUBLIC_BASE_URL,
-      publicEndpoint: config.S3_PUBLIC_ENDPOINT,
-    });
+  const storage = overrides.storage ?? createStorage(config);
   const pubsub = createPubSub(config.REDIS_URL, config.REDIS_PREFIX);
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
   return {

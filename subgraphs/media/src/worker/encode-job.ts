@@ -6,7 +6,7 @@
 import type { Db } from '@fffoto/shared/db';
 import type { Logger } from '@fffoto/shared/logger';
 import { encodeLoop, isMediaInputError } from '../pipeline/index.ts';
-import { loopPrefix, outputKeys, partKey } from '../limits.ts';
+import { loopPrefix, mb, outputKeys, partKey } from '../limits.ts';
 import type { LoopStore } from '../loop-store.ts';
 import { UnrecoverableError, type JobInfo } from '../queue.ts';
 import { ObjectNotFoundError, ObjectTooLargeError, type ObjectStorage } from '../storage.ts';
@@ -43,7 +43,7 @@ export function encodeJobHandler(deps: EncodeDeps) {
           } catch (err) {
             if (err instanceof ObjectNotFoundError) throw new PartError(`Part ${i} of the upload is missing.`);
             // Replaced by a bigger object after createLoop checked it: refused, never decoded.
-            if (err instanceof ObjectTooLargeError) throw new PartError(`Part ${i} is larger than the ${limit / 1024 / 1024} MB limit.`);
+            if (err instanceof ObjectTooLargeError) throw new PartError(`Part ${i} is larger than the ${mb(limit)} limit.`);
             throw err;
           }
         }),
