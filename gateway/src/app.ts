@@ -5,6 +5,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import express from 'express';
+import type { GraphQLError } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { authenticate, createTokenVerifier, type Viewer } from '@fffoto/shared/auth';
@@ -34,6 +35,8 @@ export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env) => loadC
 
 export interface GatewayContext {
   viewer: Viewer | null;
+  /** Why the bearer token was not accepted; subgraphs see the same token and say so where it matters. */
+  authError?: GraphQLError;
   authorization?: string;
 }
 
@@ -142,8 +145,8 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
     express.json({ limit: '1mb' }),
     expressMiddleware(server, {
       context: async ({ req }) => {
-        const { viewer, token } = await authenticate(req.headers.authorization, verifier);
-        return { viewer, authorization: token ? `Bearer ${token}` : undefined };
+        const { viewer, token, authError } = await authenticate(req.headers.authorization, verifier);
+        return { viewer, authError, authorization: token ? `Bearer ${token}` : undefined };
       },
     }),
   );

@@ -77,13 +77,30 @@ export function bearerToken(header: string | string[] | undefined): string | und
   return match[1];
 }
 
-/** The verified caller of an HTTP request (null without a token) and the token itself. */
+/**
+ * The caller of a request. A bad, expired or revoked token (or a key set that cannot be
+ * fetched) does not fail the request here: it leaves `viewer` null and puts the reason in
+ * `authError`, which `requireViewer` throws. So operations that need no viewer (logIn with a
+ * stale bearer header, `effects`, a public loop) still work, and those that need one say why.
+ */
+export interface Authentication {
+  viewer: Viewer | null;
+  token?: string;
+  authError?: GraphQLError;
+}
+
 export async function authenticate(
   header: string | string[] | undefined,
   verifier: TokenVerifier,
-): Promise<{ viewer: Viewer | null; token?: string }> {
-  const token = bearerToken(header);
-  return { viewer: token ? await verifier.verify(token) : null, token };
+): Promise<Authentication> {
+  let token: string | undefined;
+  try {
+    token = bearerToken(header);
+    return { viewer: token ? await verifier.verify(token) : null, token };
+  } catch (err) {
+    if (err instanceof GraphQLError) return { viewer: null, token, authError: err };
+    throw err;
+  }
 }
 
 export interface SigningKey {

@@ -8,7 +8,7 @@ import { ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import express, { type Express } from 'express';
-import type { DocumentNode, GraphQLFormattedError } from 'graphql';
+import type { DocumentNode, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authenticate, type TokenVerifier, type Viewer } from './auth.ts';
@@ -17,11 +17,21 @@ import type { Logger } from './logger.ts';
 
 export interface RequestContext {
   viewer: Viewer | null;
+  /** Why the request's token was not accepted (see authenticate()); thrown by requireViewer. */
+  authError?: GraphQLError;
   log: Logger;
 }
 
+/** The signed-in caller, or the reason there is none (no token, or the token's own problem). */
 export function requireViewer(ctx: RequestContext): Viewer {
+  if (ctx.authError) throw ctx.authError;
   if (!ctx.viewer) throw unauthenticated();
+  return ctx.viewer;
+}
+
+/** The caller when there is one; a bad token still fails (it is never taken as "anonymous"). */
+export function optionalViewer(ctx: RequestContext): Viewer | null {
+  if (ctx.authError) throw ctx.authError;
   return ctx.viewer;
 }
 
@@ -105,8 +115,8 @@ export async function startSubgraph<C extends RequestContext>(opts: SubgraphOpti
     express.json({ limit: '1mb' }),
     expressMiddleware(server, {
       context: async ({ req }) => {
-        const { viewer } = await authenticate(req.headers.authorization, opts.verifier);
-        return opts.context({ viewer, log: opts.log });
+        const { viewer, authError } = await authenticate(req.headers.authorization, opts.verifier);
+        return opts.context({ viewer, authError, log: opts.log });
       },
     }),
   );

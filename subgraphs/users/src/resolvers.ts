@@ -1,4 +1,4 @@
-import { requireViewer } from '@fffoto/shared/server';
+import { optionalViewer, requireViewer } from '@fffoto/shared/server';
 import type { Resolvers } from './generated/resolvers-types.ts';
 import { SEARCH_MAX } from './service.ts';
 import { DateTime } from '@fffoto/shared/scalars';
@@ -6,7 +6,10 @@ import { DateTime } from '@fffoto/shared/scalars';
 export const resolvers: Resolvers = {
   DateTime,
   Query: {
-    me: async (_p, _a, ctx) => (ctx.viewer ? ctx.users.requireLive(ctx.viewer.id) : null),
+    me: async (_p, _a, ctx) => {
+      const viewer = optionalViewer(ctx);
+      return viewer ? ctx.users.requireLive(viewer.id) : null;
+    },
     user: (_p, { handle }, ctx) => ctx.users.byHandle(handle),
     searchUsers: (_p, { query, first }, ctx) => ctx.users.search(query, first ?? Math.min(20, SEARCH_MAX)),
   },
