@@ -3,13 +3,16 @@
 #   gateway | users | media | media-worker | migrate
 # e.g. docker build --target users -t fffoto-users .   (docker-compose.yml builds each one)
 # Processes run TypeScript directly through tsx, as in development: there is no build step.
+# HOST=0.0.0.0: in a container the network policy is the boundary (outside one, subgraphs and the
+# worker's health server listen on loopback by default).
 
 FROM node:20-bookworm-slim AS base
 ENV CHECKPOINT_DISABLE=1 \
     PRISMA_HIDE_UPDATE_MESSAGE=1 \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \
-    NPM_CONFIG_AUDIT=false
+    NPM_CONFIG_AUDIT=false \
+    HOST=0.0.0.0
 WORKDIR /app
 RUN chown node:node /app
 

@@ -1,24 +1,30 @@
 // GraphQL Code Generator: resolver types per subgraph (federation-aware) and typed documents
 // for tests. Run `npm run generate:codegen`; CI fails when the output drifts from the SDL.
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { readFileSync } from 'node:fs';
+import { listSubgraphs } from './scripts/subgraphs.ts';
 
-// Each subgraph maps its entities to the shapes its resolvers return (see its context.ts).
-const subgraphs: Record<string, Record<string, string>> = {
-  users: { User: '../context.ts#UserParent' },
-  media: { Loop: '../context.ts#LoopParent' },
-};
+/**
+ * Each subgraph maps its entities to the shapes its resolvers return: every `<Type>Parent`
+ * type its src/context.ts exports maps `<Type>` (so a new subgraph needs no entry here).
+ */
+function mappersOf(dir: string): Record<string, string> {
+  const context = readFileSync(`${dir}/src/context.ts`, 'utf8');
+  const names = [...context.matchAll(/^export (?:type|interface) (\w+)Parent\b/gm)].map((m) => m[1]!);
+  return Object.fromEntries(names.map((type) => [type, `../context.ts#${type}Parent`]));
+}
 
 const resolverTypes = Object.fromEntries(
-  Object.entries(subgraphs).map(([name, mappers]) => [
-    `subgraphs/${name}/src/generated/resolvers-types.ts`,
+  listSubgraphs().map(({ schemaFile, dir }) => [
+    `${dir}/src/generated/resolvers-types.ts`,
     {
-      schema: `subgraphs/${name}/schema.graphql`,
+      schema: schemaFile,
       plugins: ['typescript', 'typescript-resolvers'],
       config: {
         federation: true,
         useIndexSignature: true,
         contextType: `../context.ts#Context`,
-        mappers,
+        mappers: mappersOf(dir),
         scalars: { DateTime: 'Date | string' },
         enumsAsTypes: true,
         useTypeImports: true,

@@ -64,7 +64,7 @@ function burst(hue: number, variant: number): Promise<Buffer[]> {
 async function makeLoop(token: string, frames: Buffer[], opts: (typeof LOOPS)[number]): Promise<string> {
   const { requestUpload } = await gql<{ requestUpload: { id: string; parts: Array<{ url: string; method: string; headers: Array<{ name: string; value: string }> }> } }>(
     'mutation($i: RequestUploadInput!) { requestUpload(input: $i) { id parts { url method headers { name value } } } }',
-    { i: { kind: 'FRAMES', count: frames.length, contentType: 'image/jpeg' } },
+    { i: { kind: 'FRAMES', count: frames.length, contentType: 'image/jpeg', partSizes: frames.map((f) => f.length) } },
     token,
   );
   for (const [i, part] of requestUpload.parts.entries()) {

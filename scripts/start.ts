@@ -18,6 +18,13 @@ import { loadMediaConfig } from '../subgraphs/media/src/config.ts';
 import { startLocalS3 } from '../subgraphs/media/src/local-s3.ts';
 import { startMediaWorker } from '../subgraphs/media/src/worker/app.ts';
 import { loadUsersConfig, startUsers } from '../subgraphs/users/src/app.ts';
+import { listSubgraphs } from './subgraphs.ts';
+
+/** How `npm start` starts each subgraph listed in supergraph.yaml, from the shared environment. */
+const starters: Record<string, (env: NodeJS.ProcessEnv) => Promise<ServiceHandle>> = {
+  users: (env) => startUsers(loadUsersConfig(env)),
+  media: (env) => startMedia(loadMediaConfig(env)),
+};
 
 const DATA = path.resolve(process.env.FFFOTO_DATA_DIR ?? '.data');
 const log = createLogger('start');
@@ -63,18 +70,22 @@ await runMain(async () => {
   const { applied } = await migrate(env.DATABASE_URL);
   log.info({ applied }, applied.length ? 'migrations applied' : 'database up to date');
 
-  const users = await startUsers(loadUsersConfig(env));
-  env.JWKS_URL ??= `${new URL(users.url).origin}/.well-known/jwks.json`;
-  const mediaConfig = loadMediaConfig(env);
-  const media = await startMedia(mediaConfig);
-  const handles: ServiceHandle[] = [users, media];
+  // Every subgraph listed in supergraph.yaml, in its order (users first: it serves the JWKS
+  // the others verify tokens with). A listed subgraph without a starter here stops the start.
+  const subgraphs: ServiceHandle[] = [];
+  const urls: string[] = [];
+  for (const { name } of listSubgraphs()) {
+    const start = starters[name];
+    if (!start) throw new Error(`scripts/start.ts: no starter for subgraph "${name}" listed in supergraph.yaml`);
+    const handle = await start(env);
+    if (name === 'users') env.JWKS_URL ??= `${new URL(handle.url).origin}/.well-known/jwks.json`;
+    subgraphs.push(handle);
+    urls.push(`${name}=${handle.url}`);
+  }
   // With Redis, encodes go through BullMQ to a worker (here, in this process); without, the
   // media subgraph encodes in process.
-  if (env.REDIS_URL) handles.push(await startMediaWorker(mediaConfig));
-  const gateway = await startGateway(loadGatewayConfig({
-    ...env,
-    SUBGRAPH_URLS: env.SUBGRAPH_URLS ?? `users=${users.url},media=${media.url}`,
-  }));
-  stopOnSignals(log, [gateway, ...handles.reverse(), ...stops.reverse()]);
+  if (env.REDIS_URL) subgraphs.push(await startMediaWorker(loadMediaConfig(env)));
+  const gateway = await startGateway(loadGatewayConfig({ ...env, SUBGRAPH_URLS: env.SUBGRAPH_URLS ?? urls.join(',') }));
+  stopOnSignals(log, [gateway, ...subgraphs.reverse(), ...stops.reverse()]);
   log.info({ using: modes.join(', ') }, `FFFoto supergraph ready at http://localhost:${gateway.port}/graphql`);
 });

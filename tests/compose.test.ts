@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { listSubgraphs } from '../scripts/subgraphs.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const composeFile = `${root}docker-compose.yml`;
@@ -164,5 +165,35 @@ describe('Dockerfile', () => {
   it('gives the media worker Debian ffmpeg', () => {
     const text = lineage(byName.get('media-worker')!).flatMap((s) => s.lines).join('\n');
     expect(text).toMatch(/apt-get install[^\n]*\bffmpeg\b/);
+  });
+});
+
+// ── One list of subgraphs ──
+describe('docker-compose.yml and the Dockerfile name exactly the subgraphs in supergraph.yaml', () => {
+  const listed = listSubgraphs().map((s) => s.name).sort();
+  /** The subgraph a Dockerfile stage runs, from its `CMD [..., "subgraphs/<name>/src/main.ts"]`. */
+  const subgraphOfStage = (s: Stage) => s.lines.map((l) => /^CMD .*"subgraphs\/([\w-]+)\/src\/main\.ts"/.exec(l)?.[1]).find(Boolean);
+
+  it('lists at least users and media', () => {
+    expect(listed).toEqual(expect.arrayContaining(['users', 'media']));
+  });
+
+  it('Dockerfile: one target per subgraph, named after it', () => {
+    const run = all.filter((s) => subgraphOfStage(s)).map((s) => [s.name, subgraphOfStage(s)]);
+    expect(run.map(([, sub]) => sub).sort()).toEqual(listed);
+    for (const [stage, sub] of run) expect(stage).toBe(sub);
+  });
+
+  it('docker-compose.yml: one service per subgraph, built from its target', () => {
+    const built = Object.entries(services)
+      .filter(([, svc]) => svc.build?.target && subgraphOfStage(byName.get(svc.build.target) ?? { name: '', from: '', lines: [] }))
+      .map(([name, svc]) => [name, svc.build!.target]);
+    expect(built.map(([name]) => name).sort()).toEqual(listed);
+    for (const [name, target] of built) expect(target).toBe(name);
+  });
+
+  it('the gateway routes exactly the listed subgraphs', () => {
+    const routed = services.gateway!.environment!.SUBGRAPH_URLS!.split(',').map((r) => r.split('=')[0]!.trim());
+    expect(routed.sort()).toEqual(listed);
   });
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLocalS3, type LocalS3 } from '../subgraphs/media/src/local-s3.ts';
 import { composeSupergraphFile } from './support/gateway-services.ts';
+import { skipWithout } from './support/needs.ts';
 import { freePort, spawnEntry, waitForHttp, type LogLine, type ServiceProcess } from './support/processes.ts';
 
 const USERS = 'subgraphs/users/src/main.ts';
@@ -145,7 +146,7 @@ describe('SIGTERM shuts each process down gracefully', () => {
     };
   }
 
-  it('media subgraph (with S3 and Redis)', async () => {
+  it('media subgraph (with S3, and Redis when the run has it)', async () => {
     const port = await freePort();
     const proc = spawnService(MEDIA, baseEnv({ ...(await s3Env()), MEDIA_PORT: String(port) }));
     await waitForHttp(`http://127.0.0.1:${port}/health`, proc);
@@ -154,7 +155,7 @@ describe('SIGTERM shuts each process down gracefully', () => {
     await expectGracefulStop(proc, 'media', port);
   });
 
-  it('media worker', async () => {
+  it.skipIf(skipWithout('redis', 'the media worker process (it consumes the Redis queue)'))('media worker', async () => {
     const port = await freePort();
     const proc = spawnService(WORKER, baseEnv({ ...(await s3Env()), WORKER_HEALTH_PORT: String(port) }));
     await waitForHttp(`http://127.0.0.1:${port}/health`, proc);

@@ -20,7 +20,7 @@ import { binaries } from '../../subgraphs/media/src/ffmpeg.ts';
 import { encodeLoop } from '../../subgraphs/media/src/pipeline/index.ts';
 import { createBullQueue } from '../../subgraphs/media/src/queue.ts';
 import { createRuntime, encodeDeps } from '../../subgraphs/media/src/runtime.ts';
-import { encodeJobHandler } from '../../subgraphs/media/src/worker/encode-job.ts';
+import { encodeJobHandler } from '../../subgraphs/media/src/encode-job.ts';
 import { startMediaWorker } from '../../subgraphs/media/src/worker/app.ts';
 import { makeJpegFrames } from '../../subgraphs/media/test/support/frames.ts';
 import { bareEncode, bareS3 } from './baseline.ts';

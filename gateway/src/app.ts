@@ -4,21 +4,29 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import express from 'express';
 import type { GraphQLError } from 'graphql';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { authenticate, createTokenVerifier, type Viewer } from '@fffoto/shared/auth';
-import { baseShape, flag, loadConfig, port, tokenVerifyShape, z } from '@fffoto/shared/config';
+import { baseShape, flag, loadConfig, port, redisShape, tokenVerifyShape, z } from '@fffoto/shared/config';
 import { createLogger } from '@fffoto/shared/logger';
-import { formatError, listen, telemetryOff, type ServiceHandle } from '@fffoto/shared/server';
+import { openRevocations } from '@fffoto/shared/revocation';
+import { createHttpService, finishApp, graphqlBody, listen, NotReadyError } from '@fffoto/shared/http';
+import { inputHygienePlugin } from '@fffoto/shared/input-hygiene';
+import { limitsFromConfig, operationLimits, operationLimitsShape, withOperationLimitCodes } from '@fffoto/shared/operation-limits';
+import { formatError, telemetryOff, type ServiceHandle } from '@fffoto/shared/server';
 import { EntityFetchBatcher, type EntitiesResponse } from './dedupe-representations.ts';
-import { operationLimitsRule, operationLimitsShape, withOperationLimitCodes } from './operation-limits.ts';
+import { responseIntegrityPlugin } from './response-integrity.ts';
+import { subgraphFetcher } from './subgraph-fetcher.ts';
 
 export const gatewayConfigShape = {
   ...baseShape,
   ...tokenVerifyShape,
+  /** Where revocations are (revocation.ts); without it, the in-process stand-in (embedded). */
+  REDIS_URL: redisShape.REDIS_URL.optional(),
+  REDIS_PREFIX: redisShape.REDIS_PREFIX,
   GATEWAY_PORT: port(4000),
+  /** The interface to listen on: the gateway is the public door (subgraphs default to loopback). */
+  HOST: z.string().default('0.0.0.0'),
   /** Any composed supergraph file; benchmarks and outside tools run the gateway on their own. */
   SUPERGRAPH_FILE: z.string().default(new URL('../supergraph.graphql', import.meta.url).pathname),
   /** Introspection: on in development, off in production unless this says otherwise. */
@@ -27,7 +35,7 @@ export const gatewayConfigShape = {
   SUBGRAPH_URLS: z.string().optional(),
   /** Merge and deduplicate a request's entity fetches (on); off gives stock behaviour, for comparison. */
   GATEWAY_BATCH_ENTITIES: flag.default(true),
-  /** GATEWAY_MAX_ROOT_FIELDS, GATEWAY_MAX_ROOT_MUTATIONS, GATEWAY_MAX_DEPTH (operation-limits.ts). */
+  /** GATEWAY_MAX_* (shared operation-limits.ts): tokens, aliases, directives, fields, root fields, root mutations, depth. */
   ...operationLimitsShape,
 };
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
@@ -56,7 +64,7 @@ type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContex
 
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(url: string, private readonly batchEntities: boolean) {
-    super({ url });
+    super({ url, fetcher: subgraphFetcher });
   }
 
   /** Entity fetches of one request are merged and deduplicated (see dedupe-representations.ts). */
@@ -98,14 +106,28 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
     },
     logger: log,
   });
+  const revocations = openRevocations({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, log });
   const verifier = createTokenVerifier({
+    revocations,
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     jwks: config.JWKS_URL,
   });
 
-  const app = express();
-  const httpServer = createServer(app);
+  const limits = operationLimits(limitsFromConfig(config));
+  const { app, server: httpServer } = createHttpService({
+    service: 'gateway',
+    ready: async () => {
+      const checks = await Promise.all([...subgraphUrls].map(async ([name, url]) => [name, await reachable(url)] as const));
+      const report = {
+        supergraph: config.SUPERGRAPH_FILE,
+        subgraphs: Object.fromEntries(checks.map(([name, ok]) => [name, ok ? 'up' : 'down'])),
+      };
+      const down = checks.filter(([, ok]) => !ok).map(([name]) => name);
+      if (down.length) throw new NotReadyError(`subgraphs down: ${down.join(', ')}`, report);
+      return report;
+    },
+  });
   const server = new ApolloServer<GatewayContext>({
     gateway,
     introspection: config.GATEWAY_INTROSPECTION ?? !production,
@@ -114,47 +136,37 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
     // too and then re-send the signal, which stopOnSignals takes as a second one: exit code 1.
     stopOnTerminationSignals: false,
     formatError: withOperationLimitCodes(formatError(log, production)),
-    // Root fields, root mutations and depth per operation, refused before anything executes.
-    validationRules: [
-      operationLimitsRule({
-        maxRootFields: config.GATEWAY_MAX_ROOT_FIELDS,
-        maxRootMutations: config.GATEWAY_MAX_ROOT_MUTATIONS,
-        maxDepth: config.GATEWAY_MAX_DEPTH,
-      }),
-    ],
+    // Tokens, aliases, directives, fields, root fields, root mutations and depth per
+    // operation, refused before anything is planned or executed.
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
     // No "Did you mean …?" suggestions (schema details) in production error messages.
     hideSchemaDetailsFromClientErrors: production,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...telemetryOff],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), inputHygienePlugin(), responseIntegrityPlugin(), ...telemetryOff],
   });
   await server.start();
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', service: 'gateway' });
-  });
-  app.get('/ready', async (_req, res) => {
-    const checks = await Promise.all([...subgraphUrls].map(async ([name, url]) => [name, await reachable(url)] as const));
-    const down = checks.filter(([, ok]) => !ok).map(([name]) => name);
-    res.status(down.length ? 503 : 200).json({
-      status: down.length ? 'unavailable' : 'ready',
-      supergraph: config.SUPERGRAPH_FILE,
-      subgraphs: Object.fromEntries(checks.map(([name, ok]) => [name, ok ? 'up' : 'down'])),
-    });
-  });
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    ...graphqlBody(),
     expressMiddleware(server, {
       context: async ({ req }) => {
-        const { viewer, token, authError } = await authenticate(req.headers.authorization, verifier);
-        return { viewer, authError, authorization: token ? `Bearer ${token}` : undefined };
+        const header = req.headers.authorization;
+        const { viewer, token, authError } = await authenticate(header, verifier);
+        // A refused header travels as it came, so the subgraph that needs a viewer refuses it
+        // too, with the same reason (rather than seeing an anonymous caller).
+        const authorization = token ? `Bearer ${token}` : authError && header ? header : undefined;
+        return { viewer, authError, authorization };
       },
     }),
   );
 
-  const boundPort = await listen(httpServer, config.GATEWAY_PORT, '0.0.0.0');
+  finishApp(app);
+
+  const boundPort = await listen(httpServer, config.GATEWAY_PORT, config.HOST);
   const url = `http://127.0.0.1:${boundPort}/graphql`;
   log.info({ url }, 'gateway ready');
-  return { url, port: boundPort, stop: () => server.stop() };
+  return { url, port: boundPort, stop: () => server.stop().finally(() => revocations.close()) };
 }
 
 /** A subgraph is reachable when it answers `{ __typename }`. */

@@ -42,6 +42,12 @@ export type RequestUploadInput = {
   /** FRAMES: 3–20; VIDEO: 1. */
   count: number;
   kind: UploadKind;
+  /**
+   * The exact size in bytes of each part, in order (count of them, each at most maxBytesPerPart).
+   * Each part's URL is then signed for that Content-Length, so S3 itself refuses any other size.
+   * Required, unless the server runs with UPLOAD_REQUIRE_PART_SIZES=false.
+   */
+  partSizes?: Array<number> | null | undefined;
 };
 
 export type SignUpInput = {

@@ -46,7 +46,7 @@ export function loadDatamodel(schemaText = readFileSync(schemaPath, 'utf8')): Da
     const raw = err instanceof Error ? err.message : String(err);
     let msg = raw;
     try { msg = (JSON.parse(raw) as { message: string }).message; } catch { /* not JSON: keep raw */ }
-    throw new Error(`schema.prisma does not validate:\n${msg.replace(/\u001b\[[0-9;]*m/g, '')}`);
+    throw new Error(`schema.prisma does not validate:\n${msg.replace(/\u001b\[[0-9;]*m/g, '')}`, { cause: err });
   }
   return (JSON.parse(out) as { datamodel: Datamodel }).datamodel;
 }

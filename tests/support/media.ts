@@ -10,8 +10,9 @@ export async function signUpUser(gql: Gql, handle: string) {
   return { token: res.signUp.accessToken, id: res.signUp.user.id };
 }
 
-export async function requestUpload(gql: Gql, token: string, count: number, contentType = 'image/jpeg', kind: 'FRAMES' | 'VIDEO' = 'FRAMES') {
-  return ok(await gql(RequestUploadDocument, { input: { kind, count, contentType } }, token)).requestUpload;
+/** With `partSizes`, each part's URL takes exactly that many bytes (signed Content-Length). */
+export async function requestUpload(gql: Gql, token: string, count: number, contentType = 'image/jpeg', kind: 'FRAMES' | 'VIDEO' = 'FRAMES', partSizes?: number[]) {
+  return ok(await gql(RequestUploadDocument, { input: { kind, count, contentType, partSizes } }, token)).requestUpload;
 }
 
 export type UploadParts = Awaited<ReturnType<typeof requestUpload>>['parts'];
@@ -30,7 +31,7 @@ export async function putAll(parts: UploadParts, bodies: Buffer[]) {
 
 /** Uploads the frames and creates the loop; returns the loop as createLoop answered. */
 export async function uploadAndCreate(gql: Gql, token: string, frames: Buffer[], opts: { mode?: 'BOUNCE' | 'FORWARD' | 'REVERSE'; effect?: 'NONE' | 'DAZE' | 'SOLO' | 'DAILY'; fps?: number } = {}) {
-  const upload = await requestUpload(gql, token, frames.length);
+  const upload = await requestUpload(gql, token, frames.length, 'image/jpeg', 'FRAMES', frames.map((f) => f.length));
   await putAll(upload.parts, frames);
   const loop = ok(await gql(CreateLoopDocument, { input: { uploadId: upload.id, ...opts } }, token)).createLoop;
   return { upload, loop };

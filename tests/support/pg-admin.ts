@@ -3,7 +3,26 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-export const adminUrl = process.env.TEST_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+/** Read on each use: tests/global-setup.ts may point it at a Postgres it started itself. */
+export const adminUrl = (): string => process.env.TEST_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+/** Network errors that mean "no Postgres there" (anything else, e.g. a bad password, is a real error). */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT']);
+
+/** True when a Postgres answers at `url`; false when nothing listens there; throws otherwise. */
+export async function postgresReachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if ((code && UNREACHABLE.has(code)) || /timeout/i.test((err as Error).message)) return false;
+    throw err;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
 
 /** `<prefix>_<timestamp>_<random>`: unique per run, and sortable so leftovers are easy to spot. */
 export function uniqueName(prefix: string): string {
@@ -11,7 +30,7 @@ export function uniqueName(prefix: string): string {
 }
 
 async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
+  const client = new pg.Client({ connectionString: adminUrl() });
   await client.connect();
   try {
     return await fn(client);
@@ -23,7 +42,7 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 /** Creates the database and returns its URL (the admin URL with the database name swapped). */
 export async function createDatabase(name: string): Promise<string> {
   await admin((c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
-  const url = new URL(adminUrl);
+  const url = new URL(adminUrl());
   url.pathname = `/${name}`;
   return url.toString();
 }

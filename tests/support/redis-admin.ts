@@ -19,3 +19,17 @@ export async function deleteKeysWithPrefix(redisUrl: string, prefix: string): Pr
   }
   return deleted;
 }
+
+/** True when a Redis server answers PING at `redisUrl` (within a few seconds). */
+export async function redisReachable(redisUrl: string): Promise<boolean> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3_000 });
+  redis.on('error', () => {}); // the answer is the boolean; no unhandled error events
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}

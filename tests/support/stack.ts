@@ -19,7 +19,7 @@ import { createStorage } from '../../subgraphs/media/src/runtime.ts';
 export interface StackOptions {
   env?: NodeJS.ProcessEnv;
   media?: boolean;
-  /** Run a media worker in this process (tests of a worker process start their own). */
+  /** Run a media worker in this process (tests of a worker process start their own); with no Redis, media encodes in process instead. */
   worker?: boolean;
   /** Lets a test put something (a recording proxy) between the gateway and a subgraph. */
   routeVia?: (name: string, url: string) => Promise<string>;
@@ -50,6 +50,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...process.env,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     REDIS_PREFIX: redisPrefix,
+    // Many tests upload without declaring sizes on purpose, to reach the checks behind S3's own
+    // bound (createLoop's HEAD and the worker's re-check); uploads-bounds.e2e runs the default.
+    UPLOAD_REQUIRE_PART_SIZES: 'false',
     ...options.env,
   };
   const handles: ServiceHandle[] = [];
@@ -86,7 +89,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     media = await startMedia(loadMediaConfig({ ...env, MEDIA_PORT: '0' }), { db: mediaDb });
     handles.unshift(media);
     subgraphUrls.media = media.url;
-    if (options.worker) handles.unshift(await startMediaWorker(loadMediaConfig({ ...env, WORKER_HEALTH_PORT: '0' })));
+    // Without Redis (tests/global-setup.ts found none) the media subgraph encodes in process,
+    // as under `npm start`: there is no queue for a worker to consume.
+    if (options.worker && env.REDIS_URL) handles.unshift(await startMediaWorker(loadMediaConfig({ ...env, WORKER_HEALTH_PORT: '0' })));
   }
 
   // Compose just the subgraphs this stack runs, so the gateway's /ready is honest.

@@ -16,6 +16,8 @@ import {
 } from 'jose';
 import { GraphQLError } from 'graphql';
 import { createPublicKey } from 'node:crypto';
+import { serviceUnavailable } from './errors.ts';
+import type { Revocations } from './revocation.ts';
 
 export const ACCESS_TOKEN_ALG = 'ES256';
 /** Algorithms we accept; `none` and HMAC are never accepted, whatever the token header says. */
@@ -36,12 +38,24 @@ export interface VerifierOptions {
   audience: string;
   /** A JWKS URL (fetched and cached, refetched on unknown `kid`) or a key set in hand. */
   jwks: string | JSONWebKeySet;
+  /**
+   * Central revocations (revocation.ts): a token of a logged-out session or a deleted account
+   * is refused with reason 'revoked'. Every process passes one; without it nothing is revoked.
+   */
+  revocations?: Pick<Revocations, 'isRevoked'>;
 }
 
 function unauthenticated(message: string, reason: string) {
   return new GraphQLError(message, {
     extensions: { code: 'UNAUTHENTICATED', reason, http: { status: 401 } },
   });
+}
+
+/** Fetch failures (TypeError "fetch failed"), timeouts, and non-200 or non-JSON key set responses. */
+function keySetUnreachable(err: unknown): boolean {
+  if (err instanceof joseErrors.JWKSTimeout) return true;
+  if (err instanceof joseErrors.JOSEError) return err.code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set HTTP response/.test(err.message);
+  return true;
 }
 
 export function createTokenVerifier(opts: VerifierOptions): TokenVerifier {
@@ -58,8 +72,15 @@ export function createTokenVerifier(opts: VerifierOptions): TokenVerifier {
           algorithms: ACCEPTED_ALGS,
           requiredClaims: ['sub', 'exp', 'iat'],
         });
-        return { id: payload.sub!, sessionId: typeof payload.sid === 'string' ? payload.sid : undefined };
+        const viewer = { id: payload.sub!, sessionId: typeof payload.sid === 'string' ? payload.sid : undefined };
+        if (await opts.revocations?.isRevoked({ userId: viewer.id, sessionId: viewer.sessionId, issuedAt: payload.iat! })) {
+          throw unauthenticated('Access token has been revoked; log in again.', 'revoked');
+        }
+        return viewer;
       } catch (err) {
+        if (err instanceof GraphQLError) throw err;
+        // The key set could not be fetched (users down, timeout, not a JWKS): not the token's fault.
+        if (typeof opts.jwks === 'string' && keySetUnreachable(err)) throw serviceUnavailable('The key set');
         if (err instanceof joseErrors.JWTExpired) throw unauthenticated('Access token expired.', 'expired');
         if (err instanceof joseErrors.JOSEError) throw unauthenticated('Access token is not valid.', err.code);
         throw err;

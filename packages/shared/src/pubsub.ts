@@ -1,8 +1,12 @@
 // Pub/sub for live events: Redis in real deployments (every gateway replica hears every event),
 // in-process when running embedded. Both implement graphql-subscriptions' PubSubEngine.
+// Clients come from the one Redis module: the publisher has the command policy (a publish during
+// an outage rejects within COMMAND_TIMEOUT_MS instead of hanging), the subscriber waits and
+// resubscribes forever. Publishers decide what a failed publish means (LoopStore logs it).
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { PubSub, PubSubEngine } from 'graphql-subscriptions';
-import { Redis } from 'ioredis';
+import type { Logger } from './logger.ts';
+import { connectRedis, type RedisConnection } from './redis.ts';
 
 export { PubSubEngine };
 
@@ -11,17 +15,19 @@ export interface PubSubHandle {
   close(): Promise<void>;
 }
 
-export function createPubSub(redisUrl: string | undefined, prefix: string): PubSubHandle {
+export function createPubSub(redisUrl: string | undefined, prefix: string, log?: Logger): PubSubHandle {
   if (!redisUrl) {
     const pubsub = new PubSub();
     return { pubsub, close: async () => {} };
   }
-  const options = { maxRetriesPerRequest: null };
-  const redisPubSub = new RedisPubSub({ publisher: new Redis(redisUrl, options), subscriber: new Redis(redisUrl, options) });
+  const publisher = connectRedis({ url: redisUrl, prefix, role: 'command', log, name: 'pubsub-publisher' });
+  const subscriber = connectRedis({ url: redisUrl, prefix, role: 'subscriber', log, name: 'pubsub-subscriber' });
+  const redisPubSub = new RedisPubSub({ publisher: publisher.client, subscriber: subscriber.client });
   return {
-    pubsub: new PrefixedPubSub(redisPubSub, prefix),
+    pubsub: new PrefixedPubSub(redisPubSub, publisher),
+    // quit() would wait for a Redis that is down; then there is nothing to flush anyway.
     close: async () => {
-      await redisPubSub.close();
+      await Promise.all([publisher, subscriber].map((c) => (c.isReady() ? c.close() : c.client.disconnect())));
     },
   };
 }
@@ -33,15 +39,15 @@ export function createPubSub(redisUrl: string | undefined, prefix: string): PubS
 class PrefixedPubSub extends PubSubEngine {
   constructor(
     private readonly inner: PubSubEngine,
-    private readonly prefix: string,
+    private readonly redis: Pick<RedisConnection, 'key'>,
   ) {
     super();
   }
   publish(trigger: string, payload: unknown) {
-    return this.inner.publish(this.prefix + trigger, payload);
+    return this.inner.publish(this.redis.key(trigger), payload);
   }
   subscribe(trigger: string, onMessage: (message: unknown) => void, options: object = {}) {
-    return this.inner.subscribe(this.prefix + trigger, onMessage, options);
+    return this.inner.subscribe(this.redis.key(trigger), onMessage, options);
   }
   unsubscribe(id: number) {
     return this.inner.unsubscribe(id);

@@ -1,5 +1,8 @@
-// One way to run a subgraph: Apollo Server behind express, with /health, /ready, CSRF
-// prevention, no Apollo telemetry, token verification in context, and graceful shutdown.
+// One way to run a subgraph: Apollo Server behind the shared HTTP service (http.ts: /health,
+// /ready, JSON refusals, keep-alive, loopback by default), with CSRF prevention, the gateway's
+// operation limits and input hygiene (a subgraph reached directly is no side door), no Apollo
+// telemetry, token verification in context, masked internal errors in production, and
+// graceful shutdown.
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -7,13 +10,24 @@ import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/
 import { ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import express, { type Express } from 'express';
+import type { Express } from 'express';
 import type { DocumentNode, GraphQLError, GraphQLFormattedError } from 'graphql';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { authenticate, type TokenVerifier, type Viewer } from './auth.ts';
+import { loadConfig } from './config.ts';
 import { unauthenticated } from './errors.ts';
+import { bindHost, createHttpService, finishApp, graphqlBody, listen } from './http.ts';
+import { inputHygienePlugin } from './input-hygiene.ts';
 import type { Logger } from './logger.ts';
+import {
+  limitsFromConfig,
+  operationLimits,
+  operationLimitsShape,
+  subgraphLimits,
+  withOperationLimitCodes,
+  type OperationLimits,
+} from './operation-limits.ts';
+
+export { listen } from './http.ts';
 
 export interface RequestContext {
   viewer: Viewer | null;
@@ -46,6 +60,7 @@ export interface SubgraphOptions<C extends RequestContext> {
   typeDefs: DocumentNode;
   resolvers: unknown;
   port: number;
+  /** Default: HOST, else 127.0.0.1 — only the gateway (and health probes) need to reach a subgraph. */
   host?: string;
   log: Logger;
   verifier: TokenVerifier;
@@ -58,6 +73,8 @@ export interface SubgraphOptions<C extends RequestContext> {
   introspection?: boolean;
   /** Called after the HTTP server stops, to close the subgraph's own connections. */
   onStop?: () => Promise<void>;
+  /** Default: the gateway's limits (GATEWAY_MAX_* in this process's environment), with room for query planning. */
+  limits?: OperationLimits;
 }
 
 export function formatError(log: Logger, production: boolean) {
@@ -65,6 +82,7 @@ export function formatError(log: Logger, production: boolean) {
     const code = formatted.extensions?.code;
     if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
       log.error({ err: error }, 'unexpected error');
+      // Nothing of the cause: no message (SQL, hosts), stack, locations or path.
       if (production) return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     }
     return formatted;
@@ -78,8 +96,13 @@ export const telemetryOff: ApolloServerPlugin[] = [
 
 export async function startSubgraph<C extends RequestContext>(opts: SubgraphOptions<C>): Promise<ServiceHandle> {
   const production = process.env.NODE_ENV === 'production';
-  const app = express();
-  const httpServer = createServer(app);
+  const limits = operationLimits(opts.limits ?? subgraphLimits(limitsFromConfig(loadConfig(operationLimitsShape, process.env))));
+  const { app, server: httpServer } = createHttpService({
+    service: opts.name,
+    ready: async () => {
+      await opts.ready?.();
+    },
+  });
   const server = new ApolloServer<C>({
     schema: buildSubgraphSchema({ typeDefs: opts.typeDefs, resolvers: opts.resolvers as never }),
     introspection: opts.introspection ?? !production,
@@ -89,30 +112,22 @@ export async function startSubgraph<C extends RequestContext>(opts: SubgraphOpti
     // stopOnSignals (main.ts) owns SIGTERM/SIGINT. Apollo's own handler would stop the server
     // too and then re-send the signal, which stopOnSignals takes as a second one: exit code 1.
     stopOnTerminationSignals: false,
-    formatError: formatError(opts.log, production),
+    formatError: withOperationLimitCodes(formatError(opts.log, production)),
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      inputHygienePlugin(),
       ApolloServerPluginInlineTraceDisabled(),
       ...telemetryOff,
     ],
   });
   await server.start();
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', service: opts.name });
-  });
-  app.get('/ready', async (_req, res) => {
-    try {
-      await opts.ready?.();
-      res.json({ status: 'ready', service: opts.name });
-    } catch (err) {
-      res.status(503).json({ status: 'unavailable', service: opts.name, error: (err as Error).message });
-    }
-  });
   opts.routes?.(app);
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    ...graphqlBody(),
     expressMiddleware(server, {
       context: async ({ req }) => {
         const { viewer, authError } = await authenticate(req.headers.authorization, opts.verifier);
@@ -121,7 +136,9 @@ export async function startSubgraph<C extends RequestContext>(opts: SubgraphOpti
     }),
   );
 
-  const port = await listen(httpServer, opts.port, opts.host ?? '0.0.0.0');
+  finishApp(app);
+
+  const port = await listen(httpServer, opts.port, opts.host ?? bindHost());
   const url = `http://127.0.0.1:${port}/graphql`;
   opts.log.info({ url }, `${opts.name} subgraph ready`);
   return {
@@ -132,13 +149,6 @@ export async function startSubgraph<C extends RequestContext>(opts: SubgraphOpti
       await opts.onStop?.();
     },
   };
-}
-
-export function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
-  });
 }
 
 /** Stops the given services on SIGTERM/SIGINT, then exits; a second signal exits at once. */

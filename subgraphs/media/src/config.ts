@@ -27,6 +27,17 @@ export const mediaConfigShape = {
   /** How long presigned upload URLs stay valid. */
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(600),
   PREVIEW_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /** requestUpload calls per user per window (each call signs up to 20 URLs). */
+  UPLOAD_REQUESTS_PER_WINDOW: z.coerce.number().int().positive().default(300),
+  UPLOAD_REQUEST_WINDOW_SECONDS: z.coerce.number().int().positive().default(3600),
+  /** 'true': requestUpload must be given partSizes, so S3 itself bounds every part. */
+  UPLOAD_REQUIRE_PART_SIZES: z.enum(['true', 'false']).default('true'),
+  /** How long an upload may wait for createLoop; after it the sweeper deletes its parts. */
+  UPLOAD_LIFETIME_SECONDS: z.coerce.number().int().min(1).default(24 * 3600),
+  UPLOAD_SWEEP_INTERVAL_SECONDS: z.coerce.number().positive().default(300),
+  /** An unfinished loop untouched this long is checked for a lost job (and re-queued). */
+  RECONCILE_AFTER_SECONDS: z.coerce.number().positive().default(60),
+  RECONCILE_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   WORKER_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   WORKER_JOB_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(120_000),

@@ -13,11 +13,19 @@ export interface Context extends RequestContext {
   storage: ObjectStorage;
   previewer: Previewer;
   loopById: DataLoader<string, Loop | null>;
+  /** Presigned output URLs, signed once per object per request however often (or aliased) it is asked for. */
+  outputUrl(key: string): Promise<string>;
 }
 
 export function createContext(
   base: RequestContext,
   deps: { media: MediaService; storage: ObjectStorage; previewer: Previewer },
 ): Context {
-  return { ...base, ...deps, loopById: new DataLoader((ids) => deps.media.loops.byIds(ids)) };
+  const urls = new Map<string, Promise<string>>();
+  const outputUrl = (key: string) => {
+    let url = urls.get(key);
+    if (!url) urls.set(key, (url = deps.storage.urlFor(key)));
+    return url;
+  };
+  return { ...base, ...deps, loopById: new DataLoader((ids) => deps.media.loops.byIds(ids)), outputUrl };
 }

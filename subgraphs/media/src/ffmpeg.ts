@@ -8,17 +8,19 @@
  */
 import { execFile } from 'node:child_process';
 import { accessSync, constants as fsConstants } from 'node:fs';
-import { link, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { link, mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import ffmpeg from 'fluent-ffmpeg';
-import { MediaInputError } from './pipeline/errors.ts';
+import { fileTypeFromBuffer, fileTypeFromFile, type FileTypeResult } from 'file-type';
 
 export interface RunOptions {
   signal?: AbortSignal;
   /** Kill the child after this long; rejects with a DOMException named 'TimeoutError'. */
   timeoutMs?: number;
+  /** Called once the ffmpeg child exists (a known point to log at, or for a test to act at). */
+  onStart?: () => void;
 }
 
 export class FfmpegError extends Error {
@@ -26,6 +28,73 @@ export class FfmpegError extends Error {
     super(message);
     this.name = 'FfmpegError';
   }
+}
+
+/**
+ * "The input is the problem" (not a video we take, too long, no frames): `message` is written
+ * for the person who uploaded it. Callers translate it into their own error type.
+ */
+export class FfmpegInputError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FfmpegInputError';
+  }
+}
+
+// ---------------------------------------------------------------- input containers
+
+/**
+ * ffmpeg must never pick a demuxer from the input's bytes: auto-detection lets an upload be an
+ * HLS playlist, an ffconcat script, etc. that makes ffmpeg open other files of the server. The
+ * container is identified here (file-type, which knows far more signatures than we would
+ * write) and only these demuxers are ever used, named explicitly.
+ */
+export type VideoDemuxer = 'mov' | 'matroska';
+const DEMUXER_BY_EXT: Readonly<Record<string, VideoDemuxer>> = {
+  mp4: 'mov', m4v: 'mov', mov: 'mov', '3gp': 'mov', '3g2': 'mov',
+  webm: 'matroska', mkv: 'matroska',
+};
+export const ACCEPTED_VIDEO = 'an MP4, QuickTime or WebM video';
+
+/** Names what a refused upload is, for the reason a person reads. */
+function describeInput(head: Buffer, type: FileTypeResult | undefined): string {
+  if (type) return `${type.ext.toUpperCase()} data (${type.mime})`;
+  if (head.length === 0) return 'an empty file';
+  const text = head.toString('latin1', 0, 64).trimStart();
+  if (text.startsWith('#EXTM3U')) return 'an HLS playlist';
+  if (/^ffconcat\b/i.test(text) || /^file\s/m.test(head.toString('latin1', 0, 1024))) return 'an ffmpeg concat script';
+  if (!head.subarray(0, 1024).some((b) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d)) return 'text';
+  return 'unrecognised data';
+}
+
+async function demuxerOf(input: Buffer | string): Promise<VideoDemuxer> {
+  const type = typeof input === 'string' ? await fileTypeFromFile(input) : await fileTypeFromBuffer(input);
+  const demuxer = type ? DEMUXER_BY_EXT[type.ext] : undefined;
+  if (demuxer) return demuxer;
+  const head = typeof input === 'string' ? await readHead(input) : input;
+  throw new FfmpegInputError(`the clip is not ${ACCEPTED_VIDEO} (got ${describeInput(head, type)})`);
+}
+
+async function readHead(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(1024), 0, 1024, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Which container a buffer is, as ffmpeg names its demuxer; refuses anything else. */
+export const sniffVideo = (buf: Buffer): Promise<VideoDemuxer> => demuxerOf(buf);
+
+/**
+ * Input options for every untrusted input: the demuxer forced, only the local file protocol
+ * (no http, data:, subfile, concat: …), and for mov no external data references (drefs let a
+ * .mov point at other files; off by default, pinned here so a build default cannot change it).
+ */
+function untrustedInput(demuxer: VideoDemuxer): string[] {
+  return ['-protocol_whitelist', 'file', '-f', demuxer, ...(demuxer === 'mov' ? ['-enable_drefs', '0'] : [])];
 }
 
 // ---------------------------------------------------------------- binary resolution
@@ -105,6 +174,7 @@ function run(command: ffmpeg.FfmpegCommand, opts: RunOptions): Promise<void> {
     command.on('start', () => {
       started = true;
       if (signal?.aborted) command.kill('SIGKILL');
+      opts.onStart?.();
     });
     command.on('end', () => {
       signal?.removeEventListener('abort', onAbort);
@@ -157,34 +227,38 @@ function rate(text: unknown): number {
 }
 
 /**
- * Describes the first video stream. ffprobe is run directly (not through fluent-ffmpeg's
- * helper) because that helper gives no handle to kill the process on abort/timeout.
+ * Describes the first video stream of an MP4/QuickTime or WebM/Matroska clip (anything else is
+ * refused with an FfmpegInputError before ffprobe runs). ffprobe is run directly (not through
+ * fluent-ffmpeg's helper) because that helper gives no handle to kill the process.
  */
 export async function probe(input: Buffer | string, opts: RunOptions & { countFrames?: boolean } = {}): Promise<ProbeResult> {
-  if (typeof input !== 'string') {
-    return withTempDir(async (dir) => {
-      const file = join(dir, 'input');
-      await writeFile(file, input);
-      return probe(file, opts);
-    });
-  }
-  const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-select_streams', 'v:0'];
+  const demuxer = await demuxerOf(input);
+  if (typeof input === 'string') return probeFile(input, demuxer, opts);
+  return withTempDir(async (dir) => {
+    const file = join(dir, 'input');
+    await writeFile(file, input);
+    return probeFile(file, demuxer, opts);
+  });
+}
+
+async function probeFile(file: string, demuxer: VideoDemuxer, opts: RunOptions & { countFrames?: boolean }): Promise<ProbeResult> {
+  const args = ['-v', 'error', ...untrustedInput(demuxer), '-print_format', 'json', '-show_format', '-show_streams', '-select_streams', 'v:0'];
   if (opts.countFrames !== false) args.push('-count_frames');
-  args.push(input);
+  args.push(file);
   const signal = combinedSignal(opts);
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(binaries().ffprobe.path, args, { signal, killSignal: 'SIGKILL', maxBuffer: 4 << 20 }, (err, out, errOut) => {
       if (signal?.aborted) return reject(signal.reason);
       if (err) {
         const why = String(errOut).trim().split('\n').pop() || err.message;
-        return reject(new MediaInputError(`the upload is not a readable video (${why.replace(/^.*?: /, '')})`, { cause: err }));
+        return reject(new FfmpegInputError(`the upload is not a readable video (${why.replace(/^.*?: /, '')})`, { cause: err }));
       }
       resolve(out);
     });
   });
   const json = JSON.parse(stdout) as FfprobeJson;
   const stream = json.streams?.[0];
-  if (!stream) throw new MediaInputError('the upload has no video stream');
+  if (!stream) throw new FfmpegInputError('the upload has no video stream');
   const durationSec = Number(json.format?.duration ?? stream.duration ?? NaN);
   const fps = rate(stream.avg_frame_rate) || rate(stream.r_frame_rate);
   const counted = Number(stream.nb_read_frames ?? stream.nb_frames ?? NaN);
@@ -254,7 +328,7 @@ export async function encodeMp4(frames: FrameSource, opts: EncodeMp4Options): Pr
     if (opts.threads) output.push('-threads', String(opts.threads));
     const command = ffmpeg()
       .input(pattern)
-      .inputOptions(['-f', 'image2', '-framerate', String(opts.fps), '-start_number', String(startNumber)])
+      .inputOptions(['-protocol_whitelist', 'file', '-f', 'image2', '-framerate', String(opts.fps), '-start_number', String(startNumber)])
       .outputOptions(output)
       .output(out);
     await run(command, opts);
@@ -267,7 +341,7 @@ export async function encodeMp4(frames: FrameSource, opts: EncodeMp4Options): Pr
 export interface ExtractOptions extends RunOptions {
   /** At most this many frames, spread evenly over the clip (default 10). */
   maxFrames?: number;
-  /** Longer clips are refused with a MediaInputError (default 5). */
+  /** Longer clips are refused with an FfmpegInputError (default 5). */
   maxDurationSec?: number;
   /** Sample at most this rate (e.g. the loop's fps), so short clips keep their motion speed. */
   fps?: number;
@@ -275,20 +349,24 @@ export interface ExtractOptions extends RunOptions {
   maxSize?: number;
 }
 
-/** Splits a short clip into PNG frames (ffmpeg applies the clip's rotation metadata itself). */
+/**
+ * Splits a short MP4/QuickTime or WebM/Matroska clip into PNG frames (ffmpeg applies the clip's
+ * rotation metadata itself). Any other container is refused before ffmpeg sees it.
+ */
 export async function extractFrames(video: Buffer, opts: ExtractOptions = {}): Promise<Buffer[]> {
   const maxFrames = opts.maxFrames ?? 10;
   const maxDurationSec = opts.maxDurationSec ?? 5;
   const maxSize = opts.maxSize ?? 1080;
+  const demuxer = await sniffVideo(video);
   return withTempDir(async (dir) => {
     const input = join(dir, 'input');
     await writeFile(input, video);
-    const info = await probe(input, { ...opts, countFrames: false });
+    const info = await probeFile(input, demuxer, { ...opts, countFrames: false });
     if (!Number.isFinite(info.durationSec) || info.durationSec <= 0) {
-      throw new MediaInputError('the clip has no readable duration');
+      throw new FfmpegInputError('the clip has no readable duration');
     }
     if (info.durationSec > maxDurationSec + 0.05) {
-      throw new MediaInputError(`the clip is ${info.durationSec.toFixed(1)} s long; loops are made from clips of at most ${maxDurationSec} s`);
+      throw new FfmpegInputError(`the clip is ${info.durationSec.toFixed(1)} s long; loops are made from clips of at most ${maxDurationSec} s`);
     }
     let sampleRate = maxFrames / info.durationSec;
     if (opts.fps) sampleRate = Math.min(sampleRate, opts.fps);
@@ -297,11 +375,12 @@ export async function extractFrames(video: Buffer, opts: ExtractOptions = {}): P
     const cap = `scale='if(lte(iw,ih),min(iw,${maxSize}),-2)':'if(lte(iw,ih),-2,min(ih,${maxSize}))'`;
     const command = ffmpeg()
       .input(input)
+      .inputOptions(untrustedInput(demuxer))
       .outputOptions(['-vf', `fps=${sampleRate.toFixed(4)},${cap}`, '-frames:v', String(maxFrames), '-an', '-f', 'image2', '-c:v', 'png'])
       .output(join(dir, 'frame-%03d.png'));
     await run(command, opts);
     const names = (await readdir(dir)).filter((n) => n.startsWith('frame-')).sort();
-    if (names.length === 0) throw new MediaInputError('no frames could be decoded from the clip');
+    if (names.length === 0) throw new FfmpegInputError('no frames could be decoded from the clip');
     return Promise.all(names.map((n) => readFile(join(dir, n))));
   });
 }

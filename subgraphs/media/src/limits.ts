@@ -14,14 +14,13 @@ export const PART_COUNT: Record<UploadKind, { min: number; max: number }> = {
 };
 
 export const FPS = { min: MIN_FPS, max: MAX_FPS, default: DEFAULT_FPS };
-/** createLoop accepts an upload for this long after it was requested. */
-export const UPLOAD_USABLE_SECONDS = 24 * 60 * 60;
 
 /** Sizes in messages people read. */
 export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
+export const uploadPrefix = (ownerId: string, uploadId: string) => `uploads/${ownerId}/${uploadId}/`;
 export const partKey = (ownerId: string, uploadId: string, index: number) =>
-  `uploads/${ownerId}/${uploadId}/${String(index).padStart(2, '0')}`;
+  `${uploadPrefix(ownerId, uploadId)}${String(index).padStart(2, '0')}`;
 
 export const loopPrefix = (loopId: string) => `loops/${loopId}/`;
 export const outputKeys = (loopId: string) => ({

@@ -7,6 +7,10 @@
  * anonymous access to a private bucket, so requests go through a guard here that refuses
  * unsigned ones (403 AccessDenied) before s3rver sees them. CORS preflights stay unsigned,
  * as browsers send them.
+ *
+ * s3rver also serves x-amz-* headers a signature does not cover (an `x-amz-acl: public-read`
+ * added to a presigned PUT), which real S3 refuses: every x-amz-* header must be signed. The
+ * guard refuses those too. A signed Content-Length (presignPut with a size) s3rver does check.
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
@@ -60,11 +64,27 @@ const DEFAULT_CORS = `<CORSConfiguration>
 const ACCESS_DENIED = `<?xml version="1.0" encoding="UTF-8"?>
 <Error><Code>AccessDenied</Code><Message>Anonymous access is not allowed</Message></Error>`;
 
+const UNSIGNED_HEADER = (name: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<Error><Code>AccessDenied</Code><Message>There were headers present in the request which were not signed</Message><HeadersNotSigned>${name}</HeadersNotSigned></Error>`;
+
+/** SigV4's own headers: they carry the signature rather than being covered by it. */
+const SIGV4_HEADERS = new Set(['x-amz-date', 'x-amz-content-sha256', 'x-amz-security-token']);
+
 /** True when the request carries one of the S3 authentication mechanisms s3rver verifies. */
 function isSigned(req: IncomingMessage): boolean {
   if (req.headers.authorization !== undefined) return true;
   const query = new URL(req.url ?? '/', 'http://local').searchParams;
   return query.has('X-Amz-Algorithm') || query.has('Signature');
+}
+
+/** The first x-amz-* header that the request's SigV4 signature does not cover, if any. */
+function unsignedAmzHeader(req: IncomingMessage): string | undefined {
+  const fromQuery = new URL(req.url ?? '/', 'http://local').searchParams.get('X-Amz-SignedHeaders');
+  const fromAuth = /SignedHeaders=([^,\s]+)/.exec(req.headers.authorization ?? '')?.[1];
+  const list = fromQuery ?? fromAuth;
+  if (list === undefined) return undefined; // SigV2 signs every x-amz-* header it is sent
+  const signed = new Set(list.toLowerCase().split(';'));
+  return Object.keys(req.headers).find((h) => h.startsWith('x-amz-') && !signed.has(h) && !SIGV4_HEADERS.has(h));
 }
 
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
@@ -83,11 +103,11 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const handle = app.callback();
 
   const server = createServer((req, res) => {
-    if (req.method === 'OPTIONS' || isSigned(req)) {
-      handle(req, res);
-      return;
-    }
-    res.writeHead(403, { 'Content-Type': 'application/xml' }).end(ACCESS_DENIED);
+    if (req.method === 'OPTIONS') return handle(req, res);
+    if (!isSigned(req)) return void res.writeHead(403, { 'Content-Type': 'application/xml' }).end(ACCESS_DENIED);
+    const unsigned = unsignedAmzHeader(req);
+    if (unsigned) return void res.writeHead(403, { 'Content-Type': 'application/xml' }).end(UNSIGNED_HEADER(unsigned));
+    handle(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,7 +1,10 @@
 // Loop rows and their status machine, shared by the subgraph and the worker. Every status
 // change is published for the loopUpdated subscription. Transitions are conditional updates,
-// so a retried or duplicated job can never move a finished loop again.
+// so a retried or duplicated job can never move a finished loop again. Publishing is best
+// effort: the row is the truth (loopUpdated sends the current state first), so a failed publish
+// (Redis down) is logged and never fails the status change.
 import type { Db, Loop } from '@fffoto/shared/db';
+import type { Logger } from '@fffoto/shared/logger';
 import { isUuid } from '@fffoto/shared/ids';
 import { channels, type PubSubEngine } from '@fffoto/shared/pubsub';
 
@@ -21,6 +24,7 @@ export class LoopStore {
   constructor(
     private readonly db: Db,
     private readonly pubsub: PubSubEngine,
+    private readonly log?: Logger,
   ) {}
 
   get(id: string): Promise<Loop | null> {
@@ -60,8 +64,13 @@ export class LoopStore {
     return count ? this.changed(id) : null;
   }
 
+  /** Never rejects: see the top of this file. */
   async publish(loop: Loop): Promise<void> {
-    await this.pubsub.publish(channels.loopUpdated(loop.id), { loopUpdated: loop });
+    try {
+      await this.pubsub.publish(channels.loopUpdated(loop.id), { loopUpdated: loop });
+    } catch (err) {
+      this.log?.warn({ err: (err as Error).message, loopId: loop.id, status: loop.status }, 'could not publish loopUpdated');
+    }
   }
 
   private async changed(id: string): Promise<Loop> {

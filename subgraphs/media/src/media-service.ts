@@ -2,12 +2,13 @@
 // in-request preview. Takes its database, storage, queue and store as arguments.
 import { Prisma, type Db, type Effect, type Loop, type LoopMode, type UploadKind } from '@fffoto/shared/db';
 import { badInput, forbidden, gqlError, notFound } from '@fffoto/shared/errors';
+import type { RateLimit } from '@fffoto/shared/rate-limit';
 import { ObjectTooLargeError, type ObjectStorage } from './storage.ts';
 import type { LoopQueue } from './queue.ts';
 import { isUuid } from '@fffoto/shared/ids';
 import type { LoopStore } from './loop-store.ts';
 import {
-  CONTENT_TYPES, FPS, mb, PART_COUNT, partKey, UPLOAD_USABLE_SECONDS,
+  CONTENT_TYPES, FPS, mb, PART_COUNT, partKey, uploadPrefix,
 } from './limits.ts';
 
 export interface LoopInput {
@@ -20,6 +21,20 @@ export interface LoopInput {
 export interface MediaLimits {
   maxPartBytes: (kind: UploadKind) => number;
   uploadUrlTtlSeconds: number;
+  /** createLoop accepts an upload this long; then the sweeper deletes it. */
+  uploadLifetimeSeconds: number;
+  /** Refuse requestUpload without partSizes (every part then bounded by S3 itself). */
+  requirePartSizes: boolean;
+  /** requestUpload calls per user (RATE_LIMITED beyond). */
+  uploadRequests?: RateLimit;
+}
+
+export interface UploadRequest {
+  kind: UploadKind;
+  count: number;
+  contentType: string;
+  /** Each part's exact size in bytes: signed into its URL as Content-Length. */
+  partSizes?: readonly number[] | null;
 }
 
 
@@ -32,7 +47,8 @@ export class MediaService {
     readonly limits: MediaLimits,
   ) {}
 
-  async requestUpload(ownerId: string, input: { kind: UploadKind; count: number; contentType: string }) {
+  async requestUpload(ownerId: string, input: UploadRequest) {
+    await this.limits.uploadRequests?.consume(ownerId);
     const { min, max } = PART_COUNT[input.kind];
     if (!Number.isInteger(input.count) || input.count < min || input.count > max) {
       throw badInput(
@@ -44,6 +60,7 @@ export class MediaService {
     if (!CONTENT_TYPES[input.kind].includes(contentType)) {
       throw badInput(`${input.kind} uploads take ${CONTENT_TYPES[input.kind].join(', ')}.`, 'contentType');
     }
+    const sizes = this.checkPartSizes(input.kind, input.count, input.partSizes);
     const upload = await this.db.upload.create({
       data: {
         ownerId,
@@ -56,10 +73,27 @@ export class MediaService {
     const parts = await Promise.all(
       Array.from({ length: input.count }, async (_, index) => ({
         index,
-        ...(await this.storage.presignPut(partKey(ownerId, upload.id, index), contentType, this.limits.uploadUrlTtlSeconds)),
+        ...(await this.storage.presignPut(partKey(ownerId, upload.id, index), contentType, this.limits.uploadUrlTtlSeconds, sizes?.[index])),
       })),
     );
     return { id: upload.id, kind: upload.kind, parts, expiresAt: upload.expiresAt, maxBytesPerPart: this.limits.maxPartBytes(upload.kind) };
+  }
+
+  /** One size per part, each 1 byte to the limit; absent only while that is allowed. */
+  private checkPartSizes(kind: UploadKind, count: number, partSizes: readonly number[] | null | undefined) {
+    if (partSizes == null) {
+      if (this.limits.requirePartSizes) throw badInput('Give partSizes: the size in bytes of each part.', 'partSizes');
+      return undefined;
+    }
+    if (partSizes.length !== count) throw badInput(`partSizes has ${partSizes.length} sizes for ${count} parts.`, 'partSizes');
+    const limit = this.limits.maxPartBytes(kind);
+    const bad = partSizes.findIndex((n) => !Number.isSafeInteger(n) || n < 1);
+    if (bad >= 0) throw badInput(`Part ${bad} must be at least 1 byte.`, 'partSizes');
+    const over = partSizes.findIndex((n) => n > limit);
+    if (over >= 0) {
+      throw gqlError('PAYLOAD_TOO_LARGE', `Part ${over} is ${mb(partSizes[over]!)}; the limit is ${mb(limit)}.`, { field: 'partSizes' });
+    }
+    return partSizes;
   }
 
   /** The caller's upload, checked: exists, theirs, still usable. */
@@ -67,7 +101,7 @@ export class MediaService {
     const upload = isUuid(uploadId) ? await this.db.upload.findUnique({ where: { id: uploadId } }) : null;
     if (!upload) throw notFound('Upload');
     if (upload.ownerId !== ownerId) throw forbidden('That upload belongs to someone else.');
-    if (Date.now() - upload.createdAt.getTime() > UPLOAD_USABLE_SECONDS * 1000) {
+    if (Date.now() - upload.createdAt.getTime() > this.limits.uploadLifetimeSeconds * 1000) {
       throw badInput('That upload has expired; request a new one.', 'uploadId');
     }
     return upload;
@@ -93,7 +127,7 @@ export class MediaService {
     }
     const oversize = heads.findIndex((h) => h!.size > limit);
     if (oversize >= 0) {
-      await this.storage.deletePrefix(`uploads/${upload.ownerId}/${upload.id}/`);
+      await this.storage.deletePrefix(uploadPrefix(upload.ownerId, upload.id));
       throw gqlError('PAYLOAD_TOO_LARGE', `Part ${oversize} is ${mb(heads[oversize]!.size)}; the limit is ${mb(limit)}. The upload was discarded.`, { field: 'uploadId' });
     }
     const empty = heads.findIndex((h) => h!.size === 0);
@@ -135,10 +169,16 @@ export class MediaService {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
         return this.db.loop.findUniqueOrThrow({ where: { uploadId: upload.id } });
       }
+      // The sweeper deleted the upload (its lifetime ran out) while this call was checking it.
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2003') {
+        throw badInput('That upload has expired; request a new one.', 'uploadId');
+      }
       throw err;
     }
-    await this.loops.publish(loop);
-    await this.queue.enqueue(loop.id);
+    // Both bounded: publish never rejects, enqueue answers SERVICE_UNAVAILABLE within its
+    // deadline while Redis is down. The PENDING row stays; the reconciler (or calling
+    // createLoop again) queues it once Redis is back.
+    await Promise.all([this.loops.publish(loop), this.queue.enqueue(loop.id)]);
     return loop;
   }
 

@@ -1,8 +1,9 @@
 // previewLoop: the pipeline at 240 px on ≤ 8 frames, in the request, rate-limited per user
-// (Redis-backed when Redis is configured, so the limit holds across replicas).
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Redis } from 'ioredis';
+// (Redis-backed when Redis is configured, so the limit holds across replicas; counted in this
+// process's memory while Redis is unreachable).
 import { gqlError } from '@fffoto/shared/errors';
+import { createRateLimit } from '@fffoto/shared/rate-limit';
+import type { RedisConnection } from '@fffoto/shared/redis';
 import { isMediaInputError, PREVIEW_MAX_FRAMES, previewLoop } from './pipeline/index.ts';
 import type { LoopInput, MediaService } from './media-service.ts';
 
@@ -10,20 +11,17 @@ export interface Previewer {
   preview(ownerId: string, input: LoopInput): Promise<string>;
 }
 
-export function createPreviewer(media: MediaService, opts: { perMinute: number; redis?: Redis; prefix: string }): Previewer {
-  const limiter: RateLimiterAbstract = opts.redis
-    ? new RateLimiterRedis({ storeClient: opts.redis, keyPrefix: `${opts.prefix}preview`, points: opts.perMinute, duration: 60 })
-    : new RateLimiterMemory({ points: opts.perMinute, duration: 60 });
+export function createPreviewer(media: MediaService, opts: { perMinute: number; redis?: RedisConnection }): Previewer {
+  const limiter = createRateLimit({
+    name: 'preview',
+    points: opts.perMinute,
+    durationSeconds: 60,
+    redis: opts.redis,
+    message: (s) => `Too many previews; try again in ${s} s.`,
+  });
   return {
     async preview(ownerId, input) {
-      try {
-        await limiter.consume(ownerId);
-      } catch (err) {
-        if (!(err instanceof RateLimiterRes)) throw err;
-        throw gqlError('RATE_LIMITED', `Too many previews; try again in ${Math.ceil(err.msBeforeNext / 1000)} s.`, {
-          retryAfterSeconds: Math.ceil(err.msBeforeNext / 1000),
-        });
-      }
+      await limiter.consume(ownerId);
       const { kind, buffers, fps, mode, effect } = await media.previewInputs(ownerId, input, PREVIEW_MAX_FRAMES);
       try {
         return await previewLoop(buffers, { kind, fps, mode, effect, signal: AbortSignal.timeout(15_000) });

@@ -1,6 +1,11 @@
 // The encode queue. BullMQ on Redis in real deployments (retries with backoff, stalled-job
 // recovery when a worker dies); an in-process queue with the same contract when embedded.
+// BullMQ's clients have the queue policy (they wait for Redis forever), so every call made for
+// a request is bounded here: an outage answers SERVICE_UNAVAILABLE within QUEUE_DEADLINE_MS.
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { withDeadline } from '@fffoto/shared/errors';
+import type { Logger } from '@fffoto/shared/logger';
+import { bullConnection, isRedisOutage } from '@fffoto/shared/redis';
 
 export { UnrecoverableError };
 
@@ -23,9 +28,18 @@ export type JobHandler = (job: JobInfo) => Promise<void>;
 export type FailureHandler = (loopId: string, err: Error) => Promise<void>;
 
 export interface LoopQueue {
+  /** Adds the loop's job; a no-op when the queue already holds it. */
   enqueue(loopId: string): Promise<void>;
+  /**
+   * Makes sure a job will run for the loop: adds it when missing, or replaces a finished one
+   * (failed or completed while the loop is still unfinished). True when it (re)queued.
+   */
+  ensureQueued(loopId: string): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** How long a request waits for the queue's Redis before answering SERVICE_UNAVAILABLE. */
+export const QUEUE_DEADLINE_MS = 3_000;
 
 export interface WorkerOptions {
   concurrency: number;
@@ -38,21 +52,43 @@ export interface LoopWorker {
   close(): Promise<void>;
 }
 
-const bullConnection = (redisUrl: string) => ({ url: redisUrl, maxRetriesPerRequest: null });
+/** BullMQ's keys: `<REDIS_PREFIX>bull:<queue>:…`, the same spelling as RedisConnection.key('bull'). */
+const bullPrefix = (prefix: string) => `${prefix}bull`;
 
-export function createBullQueue(redisUrl: string, prefix: string, attempts: number): LoopQueue {
-  const queue = new Queue<EncodeJob>(QUEUE_NAME, { connection: bullConnection(redisUrl), prefix: `${prefix}bull` });
+export function createBullQueue(redisUrl: string, prefix: string, attempts: number, log?: Logger): LoopQueue {
+  const queue = new Queue<EncodeJob>(QUEUE_NAME, { connection: bullConnection(redisUrl), prefix: bullPrefix(prefix) });
+  let down = false; // log an outage once, not once per reconnect attempt
+  queue.on('error', (err) => {
+    if (!down) log?.warn({ err: err.message }, 'encode queue: redis unreachable');
+    down = true;
+  });
+  const bounded = <T>(promise: Promise<T>) => withDeadline('The encode queue', QUEUE_DEADLINE_MS, promise, isRedisOutage);
+  const add = async (loopId: string) => {
+    // jobId = loopId: enqueueing the same loop twice is a no-op, so a loop is encoded once.
+    await queue.add('encode', { loopId }, {
+      jobId: loopId,
+      attempts,
+      backoff: { type: 'exponential', delay: 2_000 },
+      removeOnComplete: { age: 24 * 3600, count: 1000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+    down = false;
+  };
   return {
-    async enqueue(loopId) {
-      // jobId = loopId: enqueueing the same loop twice is a no-op, so a loop is encoded once.
-      await queue.add('encode', { loopId }, {
-        jobId: loopId,
-        attempts,
-        backoff: { type: 'exponential', delay: 2_000 },
-        removeOnComplete: { age: 24 * 3600, count: 1000 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-      });
-    },
+    enqueue: (loopId) => bounded(add(loopId)),
+    ensureQueued: (loopId) =>
+      bounded(
+        (async () => {
+          const job = await queue.getJob(loopId);
+          if (job) {
+            const state = await job.getState();
+            if (state !== 'failed' && state !== 'completed' && state !== 'unknown') return false;
+            await job.remove();
+          }
+          await add(loopId);
+          return true;
+        })(),
+      ),
     close: () => queue.close(),
   };
 }
@@ -63,6 +99,7 @@ export function startBullWorker(
   handle: JobHandler,
   onFailure: FailureHandler,
   opts: WorkerOptions,
+  log?: Logger,
 ): LoopWorker {
   const worker = new Worker<EncodeJob>(
     QUEUE_NAME,
@@ -72,7 +109,7 @@ export function startBullWorker(
     },
     {
       connection: bullConnection(redisUrl),
-      prefix: `${prefix}bull`,
+      prefix: bullPrefix(prefix),
       concurrency: opts.concurrency,
       lockDuration: opts.lockMs,
       stalledInterval: Math.max(1_000, Math.floor(opts.lockMs / 2)),
@@ -84,6 +121,8 @@ export function startBullWorker(
     const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
     if (final) void onFailure(job.data.loopId, err); // onFailure catches and logs its own errors
   });
+  // Redis outages surface here (BullMQ reconnects by itself); an unheard 'error' would throw.
+  worker.on('error', (err) => log?.warn({ err: err.message }, 'encode worker: queue error'));
   return { close: () => worker.close() };
 }
 
@@ -114,12 +153,19 @@ export function createMemoryQueue(handle: JobHandler, onFailure: FailureHandler,
       });
     }
   };
+  const enqueue = (loopId: string) => {
+    if (seen.has(loopId)) return false;
+    seen.add(loopId);
+    pending.push(loopId);
+    pump();
+    return true;
+  };
   return {
     async enqueue(loopId) {
-      if (seen.has(loopId)) return;
-      seen.add(loopId);
-      pending.push(loopId);
-      pump();
+      enqueue(loopId);
+    },
+    async ensureQueued(loopId) {
+      return enqueue(loopId);
     },
     async close() {
       closed = true;

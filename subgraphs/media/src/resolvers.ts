@@ -6,7 +6,7 @@ import { DAILY_THEMES, dailyTheme } from './pipeline/index.ts';
 import type { Context, LoopParent } from './context.ts';
 
 const outputUrl = (kind: keyof ReturnType<typeof outputKeys>) => (loop: LoopParent, _a: unknown, ctx: Context) =>
-  loop.status === 'READY' ? ctx.storage.urlFor(outputKeys(loop.id)[kind]) : null;
+  loop.status === 'READY' ? ctx.outputUrl(outputKeys(loop.id)[kind]) : null;
 
 export const resolvers: Resolvers = {
   DateTime,

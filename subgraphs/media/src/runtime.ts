@@ -1,14 +1,16 @@
 // The external systems the media subgraph and worker use, built once from config: database,
 // S3, pub/sub, queue. Embedded mode (no REDIS_URL) runs the queue and pub/sub in process.
-import { Redis } from 'ioredis';
+// Every Redis client comes from @fffoto/shared/redis: `redis` (rate limits, pings) has the
+// command policy, BullMQ the queue policy, pub/sub its own pair.
 import { createDb, type Db } from '@fffoto/shared/db';
 import type { Logger } from '@fffoto/shared/logger';
 import { createPubSub, type PubSubHandle } from '@fffoto/shared/pubsub';
+import { connectRedis, type RedisConnection } from '@fffoto/shared/redis';
 import { maxPartBytes, type MediaConfig } from './config.ts';
 import { LoopStore } from './loop-store.ts';
 import { createBullQueue, createMemoryQueue, type LoopQueue, type WorkerOptions } from './queue.ts';
 import { createS3Storage, type ObjectStorage } from './storage.ts';
-import { encodeJobHandler, finalFailureHandler } from './worker/encode-job.ts';
+import { encodeJobHandler, finalFailureHandler } from './encode-job.ts';
 
 export interface MediaRuntime {
   config: MediaConfig;
@@ -16,7 +18,7 @@ export interface MediaRuntime {
   storage: ObjectStorage;
   pubsub: PubSubHandle;
   loops: LoopStore;
-  redis?: Redis;
+  redis?: RedisConnection;
   maxPartBytes: (kind: 'FRAMES' | 'VIDEO') => number;
   close(): Promise<void>;
 }
@@ -40,22 +42,24 @@ export function createStorage(config: MediaConfig): ObjectStorage {
   });
 }
 
-export function createRuntime(config: MediaConfig, overrides: RuntimeOverrides = {}): MediaRuntime {
+export function createRuntime(config: MediaConfig, overrides: RuntimeOverrides = {}, log?: Logger): MediaRuntime {
   const db = overrides.db ?? createDb(config.DATABASE_URL);
   const storage = overrides.storage ?? createStorage(config);
-  const pubsub = createPubSub(config.REDIS_URL, config.REDIS_PREFIX);
-  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
+  const pubsub = createPubSub(config.REDIS_URL, config.REDIS_PREFIX, log);
+  const redis = config.REDIS_URL
+    ? connectRedis({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, role: 'command', log, name: 'media' })
+    : undefined;
   return {
     config,
     db,
     storage,
     pubsub,
-    loops: new LoopStore(db, pubsub.pubsub),
+    loops: new LoopStore(db, pubsub.pubsub, log),
     redis,
     maxPartBytes: (kind) => maxPartBytes(config, kind),
     async close() {
       await pubsub.close();
-      redis?.disconnect();
+      redis?.client.disconnect();
       if (!overrides.storage) storage.destroy();
       if (!overrides.db) await db.$disconnect();
     },
@@ -75,7 +79,7 @@ export function encodeDeps(rt: MediaRuntime, log: Logger) {
 
 /** The queue createLoop enqueues on: BullMQ, or in process (encoding right here) when embedded. */
 export function createQueue(rt: MediaRuntime, log: Logger): LoopQueue {
-  if (rt.config.REDIS_URL) return createBullQueue(rt.config.REDIS_URL, rt.config.REDIS_PREFIX, rt.config.WORKER_ATTEMPTS);
+  if (rt.config.REDIS_URL) return createBullQueue(rt.config.REDIS_URL, rt.config.REDIS_PREFIX, rt.config.WORKER_ATTEMPTS, log);
   const deps = encodeDeps(rt, log);
   return createMemoryQueue(encodeJobHandler(deps), finalFailureHandler(deps), workerOptions(rt.config));
 }

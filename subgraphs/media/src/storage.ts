@@ -41,8 +41,12 @@ export interface PresignedPart {
 
 export interface ObjectStorage {
   bucket: string;
-  /** Presigned PUT bound to the content type (signed header) and an expiry in seconds. */
-  presignPut(key: string, contentType: string, expiresInSeconds: number): Promise<PresignedPart>;
+  /**
+   * Presigned PUT bound to the content type (signed header) and an expiry in seconds; with
+   * `contentLength`, bound to exactly that many bytes too (signed Content-Length: S3 itself
+   * refuses any other size, so nothing bigger is ever stored).
+   */
+  presignPut(key: string, contentType: string, expiresInSeconds: number, contentLength?: number): Promise<PresignedPart>;
   head(key: string): Promise<{ size: number; contentType?: string } | null>;
   /** Reads a whole object, refusing (typed error) if it is larger than maxBytes — checked before download via HEAD/ContentLength. */
   get(key: string, maxBytes: number): Promise<Buffer>;
@@ -122,15 +126,23 @@ export function createS3Storage(config: StorageConfig): ObjectStorage {
   return {
     bucket,
 
-    async presignPut(key, contentType, expiresInSeconds) {
+    async presignPut(key, contentType, expiresInSeconds, contentLength) {
       checkExpiry(expiresInSeconds);
-      const command = new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType });
+      if (contentLength !== undefined && !(Number.isSafeInteger(contentLength) && contentLength > 0)) {
+        throw new RangeError('contentLength must be a positive integer');
+      }
+      const command = new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType, ContentLength: contentLength });
       const url = await getSignedUrl(signer, command, {
         expiresIn: expiresInSeconds,
-        // The presigner leaves Content-Type unsigned by default, so any type would be accepted.
-        signableHeaders: new Set(['content-type']),
+        // The presigner leaves Content-Type (and Content-Length) unsigned by default, so any
+        // type or size would be accepted.
+        signableHeaders: new Set(contentLength === undefined ? ['content-type'] : ['content-type', 'content-length']),
       });
-      return { url, method: 'PUT', headers: [{ name: 'Content-Type', value: contentType }] };
+      const headers = [{ name: 'Content-Type', value: contentType }];
+      // Browsers set Content-Length from the body themselves (and ignore it here); it is listed
+      // so every client knows the one size the URL takes.
+      if (contentLength !== undefined) headers.push({ name: 'Content-Length', value: String(contentLength) });
+      return { url, method: 'PUT', headers };
     },
 
     head,

@@ -1,51 +1,62 @@
 // The heart of the product, end to end through the gateway: presigned upload → PUT real JPEG
 // frames with fetch → createLoop → worker (BullMQ on real Redis) → READY → check every output
 // with ffprobe and sharp; every status change published on Redis.
-import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlClient, ok } from '../../../tests/support/client.ts';
 import { download, signUpUser, uploadAndCreate, waitForLoop } from '../../../tests/support/media.ts';
 import { startStack, type Stack } from '../../../tests/support/stack.ts';
+import { skipWithout } from '../../../tests/support/needs.ts';
 import { CreateLoopDocument, EffectsDocument } from '../../../tests/generated/graphql.ts';
 import { probe } from '../src/ffmpeg.ts';
+import { dailyTheme } from '../src/pipeline/index.ts';
 import { makeJpegFrames } from './support/frames.ts';
+import { recordLoopEvents, type LoopEvents } from './support/loop-events.ts';
+import { encodeQueue } from './support/worker.ts';
 
 let stack: Stack;
 let gql: ReturnType<typeof graphqlClient>;
 let user: { token: string; id: string };
-let events: Redis;
-const published: Array<{ id: string; status: string }> = [];
+let events: LoopEvents;
 
 beforeAll(async () => {
   stack = await startStack({ media: true, worker: true });
   gql = graphqlClient(stack.gatewayUrl);
   user = await signUpUser(gql, `looper_${Date.now().toString(36)}`);
   // Listen where the gateway will: the Redis channels of the loopUpdated subscription.
-  events = new Redis(process.env.REDIS_URL!);
-  await events.psubscribe(`${stack.env.REDIS_PREFIX}loop-updated:*`);
-  events.on('pmessage', (_p, _c, message) => {
-    const { loopUpdated } = JSON.parse(message) as { loopUpdated: { id: string; status: string } };
-    published.push({ id: loopUpdated.id, status: loopUpdated.status });
-  });
+  events = await recordLoopEvents(stack.env.REDIS_URL!, stack.env.REDIS_PREFIX!);
 });
 afterAll(async () => {
-  events?.disconnect();
+  events?.close();
   await stack?.stop();
 });
 
-describe('upload → loop', () => {
+describe.skipIf(skipWithout('redis', 'the loop flow through BullMQ and Redis events'))('upload → loop', () => {
   it('encodes a 5-frame BOUNCE burst into MP4, WebP, GIF and a poster', async () => {
     const frames = await makeJpegFrames(5, 1440, 1080);
-    const { upload, loop: created } = await uploadAndCreate(gql, user.token, frames, { mode: 'BOUNCE', effect: 'SOLO', fps: 10 });
-    expect(created.status).toBe('PENDING');
-    expect(created.owner.id).toBe(user.id);
+    // The queue is held while createLoop runs twice, so the second call meets a PENDING loop
+    // (the case where it re-enqueues) whatever the worker's speed.
+    const queue = encodeQueue(stack);
+    await queue.pause();
+    let created: Awaited<ReturnType<typeof uploadAndCreate>>['loop'];
+    try {
+      const made = await uploadAndCreate(gql, user.token, frames, { mode: 'BOUNCE', effect: 'SOLO', fps: 10 });
+      const { upload } = made;
+      created = made.loop;
+      expect(created.status).toBe('PENDING');
+      expect(created.owner.id).toBe(user.id);
 
-    // Same upload again: same loop, nothing queued twice.
-    const again = ok(await gql(CreateLoopDocument, { input: { uploadId: upload.id } }, user.token)).createLoop;
-    expect(again.id).toBe(created.id);
+      // Same upload again: same loop, nothing queued twice.
+      const again = ok(await gql(CreateLoopDocument, { input: { uploadId: upload.id } }, user.token)).createLoop;
+      expect(again.id).toBe(created.id);
+      expect(again.status).toBe('PENDING');
+      expect(await queue.jobsFor(created.id)).toHaveLength(1);
+    } finally {
+      await queue.resume();
+      await queue.close();
+    }
 
-    const loop = await waitForLoop(gql, created.id);
+    const loop = await waitForLoop(gql, created.id, undefined, 45_000);
     expect(loop.error).toBeNull();
     expect(loop).toMatchObject({ status: 'READY', frameCount: 8, width: 720, height: 720, durationMs: 800, fps: 10 });
     expect(loop.owner.handle).toMatch(/^looper_/);
@@ -84,15 +95,15 @@ describe('upload → loop', () => {
     }
     expect(maxSpread).toBeLessThanOrEqual(6); // JPEG chroma rounding only
 
-    const statuses = published.filter((e) => e.id === created.id).map((e) => e.status);
-    expect(statuses).toEqual(['PENDING', 'PROCESSING', 'READY']);
+    // Exactly one encode: one PROCESSING, one READY (waited for: the poll above may see READY first).
+    expect(await events.waitFor(created.id, 'READY', 10_000)).toEqual(['PENDING', 'PROCESSING', 'READY']);
   });
 
   it('plays FORWARD and REVERSE with one frame per input frame', async () => {
     const frames = await makeJpegFrames(4, 640, 640);
     const forward = await uploadAndCreate(gql, user.token, frames, { mode: 'FORWARD', fps: 4 });
     const reverse = await uploadAndCreate(gql, user.token, frames, { mode: 'REVERSE', fps: 4, effect: 'DAZE' });
-    const [f, r] = await Promise.all([waitForLoop(gql, forward.loop.id), waitForLoop(gql, reverse.loop.id)]);
+    const [f, r] = await Promise.all([waitForLoop(gql, forward.loop.id, undefined, 45_000), waitForLoop(gql, reverse.loop.id, undefined, 45_000)]);
     expect(f).toMatchObject({ status: 'READY', frameCount: 4, durationMs: 1000 });
     expect(r).toMatchObject({ status: 'READY', frameCount: 4, durationMs: 1000, effect: 'DAZE' });
     expect((await probe(await download(f.mp4Url!), { countFrames: true })).frames).toBe(4);
@@ -101,6 +112,13 @@ describe('upload → loop', () => {
   it('lists the effects with today’s DAILY theme', async () => {
     const effects = ok(await gql(EffectsDocument, {})).effects;
     expect(effects.map((e) => e.effect)).toEqual(['NONE', 'DAZE', 'SOLO', 'DAILY']);
-    expect(effects[3]!.name).not.toBe('DAILY');
+    // Today's theme by UTC day (either side of a midnight falling during the request).
+    const before = dailyTheme(new Date());
+    const after = dailyTheme(new Date(Date.now() + 5_000));
+    const daily = effects[3]!;
+    expect(['Ice Cream', 'Shapes', 'Autumn', 'Nightmare']).toContain(daily.name);
+    expect([before.name, after.name]).toContain(daily.name);
+    const theme = daily.name === before.name ? before : after;
+    expect(daily.description).toContain(theme.description);
   });
 });

@@ -201,17 +201,41 @@ describe('encodeLoop', () => {
     expect(err.message).toMatch(/^frame 3 is not a decodable image \(got text\)/);
   });
 
-  it('honours an abort signal and a timeout, killing ffmpeg and removing its temp dir', async () => {
-    const png = await sharp(big[0]!).png().toBuffer();
+  // No test here depends on how fast an encode is: ffmpeg is made to wait on a FIFO nobody
+  // writes to, so only a kill can end it, and aborts land at known points (before the call,
+  // once the child exists), not after a guessed delay.
+  it('an already-aborted signal stops encodeLoop before any work, leaving no temp dir', async () => {
     const left = await leftoversAfter(async () => {
-      const ac = new AbortController();
-      const pending = encodeLoop(big, { signal: ac.signal });
-      setTimeout(() => ac.abort(), 150);
-      expect((await rejection(pending)).name).toBe('AbortError');
-      const timeout = await rejection(encodeMp4(Array<Buffer>(30).fill(png), { fps: 10, timeoutMs: 50 }));
-      expect(timeout.name).toBe('TimeoutError');
+      expect((await rejection(encodeLoop(big, { signal: AbortSignal.abort() }))).name).toBe('AbortError');
     });
     expect(left).toEqual([]);
+  });
+
+  it('an abort or a timeout kills a running ffmpeg and removes its temp dir', async () => {
+    const fifoDir = await mkdtemp(join(tmpdir(), 'pipeline-fifo-'));
+    try {
+      await promisify(execFile)('mkfifo', [join(fifoDir, '00000.ppm')]);
+      const stuck = { dir: fifoDir, pattern: '%05d.ppm' };
+      // Bounded below the test's timeout: if ffmpeg were not killed, this says so.
+      const settled = (p: Promise<unknown>) => Promise.race([
+        rejection(p),
+        new Promise<Error>((resolve) => setTimeout(() => resolve(new Error('ffmpeg was not killed')), 20_000).unref()),
+      ]);
+      const left = await leftoversAfter(async () => {
+        const ac = new AbortController();
+        const aborted = encodeMp4(stuck, { fps: 10, signal: ac.signal });
+        ac.abort(); // before the spawn: the child must never run
+        expect((await settled(aborted)).name).toBe('AbortError');
+        // Aborted once the child exists (it is blocked opening the FIFO): only a kill ends it.
+        const late = new AbortController();
+        const running = encodeMp4(stuck, { fps: 10, signal: late.signal, onStart: () => late.abort() });
+        expect((await settled(running)).name).toBe('AbortError');
+        expect((await settled(encodeMp4(stuck, { fps: 10, timeoutMs: 50 }))).name).toBe('TimeoutError');
+      });
+      expect(left).toEqual([]);
+    } finally {
+      await rm(fifoDir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -258,7 +282,7 @@ describe('video uploads', () => {
     const err = await rejection(encodeLoop([long], { kind: 'VIDEO' }));
     expect(err).toBeInstanceOf(MediaInputError);
     expect(err.message).toMatch(/clip is 6\.0 s long; loops are made from clips of at most 5 s/);
-    await expect(extractFrames(Buffer.from('not a video at all'))).rejects.toThrow(/not a readable video/);
+    await expect(extractFrames(Buffer.from('not a video at all'))).rejects.toThrow(/not an MP4, QuickTime or WebM video \(got text\)/);
     await expect(encodeLoop([clip, clip], { kind: 'VIDEO' })).rejects.toThrow(/one clip/);
   });
 });

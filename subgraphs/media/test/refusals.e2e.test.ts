@@ -6,13 +6,17 @@ import { errorCode, graphqlClient, ok } from '../../../tests/support/client.ts';
 import { putAll, putPart, requestUpload, signUpUser, uploadAndCreate, waitForLoop } from '../../../tests/support/media.ts';
 import { startStack, type Stack } from '../../../tests/support/stack.ts';
 import { CreateLoopDocument, LoopByIdDocument, PreviewLoopDocument, RequestUploadDocument } from '../../../tests/generated/graphql.ts';
+import { createDb, type Db } from '@fffoto/shared/db';
+import { outputKeys } from '../src/limits.ts';
 import { makeJpegFrames } from './support/frames.ts';
+import { encodeQueue, jobFinished, outputsLeft } from './support/worker.ts';
 
 let stack: Stack;
 let gql: ReturnType<typeof graphqlClient>;
 let alice: { token: string; id: string };
 let bob: { token: string; id: string };
 let frames: Buffer[];
+let db: Db;
 const u = Date.now().toString(36);
 
 beforeAll(async () => {
@@ -22,8 +26,12 @@ beforeAll(async () => {
   alice = await signUpUser(gql, `alice_${u}`);
   bob = await signUpUser(gql, `bob_${u}`);
   frames = await makeJpegFrames(3, 320, 240);
+  db = createDb(process.env.DATABASE_URL!);
 });
-afterAll(() => stack?.stop());
+afterAll(async () => {
+  await db?.$disconnect();
+  await stack?.stop();
+});
 
 const storage = () => stack.storage();
 
@@ -97,13 +105,41 @@ describe('createLoop', () => {
 
   it('a text file named .jpg ends FAILED with a readable reason and no outputs', async () => {
     const text = Buffer.from('this is not a picture, just some text pretending to be one\n'.repeat(20));
-    const { loop } = await uploadAndCreate(gql, alice.token, [frames[0]!, text, frames[2]!]);
-    const failed = await waitForLoop(gql, loop.id);
-    expect(failed.status).toBe('FAILED');
-    expect(failed.error).toMatch(/frame 2|part 1/i);
-    expect(failed.error).toMatch(/text|not .*image/i);
-    expect([failed.mp4Url, failed.webpUrl, failed.gifUrl, failed.posterUrl]).toEqual([null, null, null, null]);
-    expect(await storage().list(`loops/${loop.id}/`)).toEqual([]);
+    // Held in the queue while an earlier attempt's leftover is put where outputs go, so the
+    // listing below has something to see unless the failure clears it.
+    const queue = encodeQueue(stack);
+    await queue.pause();
+    try {
+      const { loop } = await uploadAndCreate(gql, alice.token, [frames[0]!, text, frames[2]!]);
+      await storage().put(outputKeys(loop.id).poster, frames[0]!, 'image/jpeg');
+      expect((await storage().list(`loops/${loop.id}/`)).map((o) => o.key)).toEqual([outputKeys(loop.id).poster]);
+      await queue.resume();
+      const failed = await waitForLoop(gql, loop.id, undefined, 45_000);
+      expect(failed.status).toBe('FAILED');
+      expect(failed.error).toMatch(/frame 2|part 1/i);
+      expect(failed.error).toMatch(/text|not .*image/i);
+      expect([failed.mp4Url, failed.webpUrl, failed.gifUrl, failed.posterUrl]).toEqual([null, null, null, null]);
+      expect(await jobFinished(stack, loop.id)).toBe('failed');
+      expect(await outputsLeft(stack, loop.id)).toEqual([]);
+    } finally {
+      await queue.resume();
+      await queue.close();
+    }
+  });
+
+  it('refuses an upload requested more than 24 h ago (BAD_USER_INPUT on uploadId), not one just inside', async () => {
+    const hours24 = 24 * 3600 * 1000;
+    const aged = async (ageMs: number) => {
+      const upload = await requestUpload(gql, alice.token, 3);
+      await putAll(upload.parts, frames);
+      await db.upload.update({ where: { id: upload.id }, data: { createdAt: new Date(Date.now() - ageMs) } });
+      return gql(CreateLoopDocument, { input: { uploadId: upload.id } }, alice.token);
+    };
+    const old = await aged(hours24 + 60_000);
+    expect(errorCode(old)).toBe('BAD_USER_INPUT');
+    expect(old.errors?.[0]?.extensions?.field).toBe('uploadId');
+    expect(old.errors?.[0]?.message).toMatch(/expired/);
+    expect(ok(await aged(hours24 - 60_000)).createLoop.status).toBe('PENDING');
   });
 
   it('a loop can be read by anyone, but its outputs only exist once READY', async () => {

@@ -105,6 +105,28 @@ describe('presigned PUT', () => {
     expect(await storage.head('uploads/u2/6.jpg')).toBeNull();
   });
 
+  it('with a size, signs Content-Length: S3 refuses any other size and stores nothing', async () => {
+    const part = await storage.presignPut('uploads/u1/7.jpg', 'image/jpeg', 60, JPEG.byteLength);
+    expect(new URL(part.url).searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
+    expect(part.headers).toContainEqual({ name: 'Content-Length', value: String(JPEG.byteLength) });
+    const bigger = new Uint8Array(JPEG.byteLength + 1);
+    expect((await put(part.url, bigger, { 'Content-Type': 'image/jpeg' })).status).toBe(403);
+    expect(await storage.head('uploads/u1/7.jpg')).toBeNull();
+    expect((await put(part.url, JPEG, { 'Content-Type': 'image/jpeg' })).status).toBe(200);
+    expect(await storage.head('uploads/u1/7.jpg')).toEqual({ size: JPEG.byteLength, contentType: 'image/jpeg' });
+  });
+
+  it('refuses an x-amz-* header the signature does not cover (x-amz-acl: public-read)', async () => {
+    const part = await storage.presignPut('uploads/u1/8.jpg', 'image/jpeg', 60);
+    const res = await put(part.url, JPEG, { 'Content-Type': 'image/jpeg', 'x-amz-acl': 'public-read' });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('x-amz-acl');
+    expect(await storage.head('uploads/u1/8.jpg')).toBeNull();
+    // The SDK's own (header-signed) requests keep working through the same check.
+    await storage.put('uploads/u1/8.jpg', Buffer.from(JPEG), 'image/jpeg');
+    expect(await storage.head('uploads/u1/8.jpg')).not.toBeNull();
+  });
+
   it('refuses unsigned requests (the local server would otherwise treat them as anonymous)', async () => {
     const target = `${s3.endpoint}/${s3.bucket}/uploads/anon.jpg`;
     expect((await put(target, JPEG, { 'Content-Type': 'image/jpeg' })).status).toBe(403);

@@ -1,8 +1,8 @@
-// A clip upload becomes a loop; Loop entities resolve in one SQL statement; a job that runs
-// past its timeout ends FAILED with a reason and leaves nothing behind.
+// A clip upload becomes a loop; Loop entities resolve in one SQL statement. (The job timeout
+// is in worker-timeout.e2e.test.ts, where the encode is held so it cannot finish first.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlClient, ok } from '../../../tests/support/client.ts';
-import { download, putAll, requestUpload, signUpUser, uploadAndCreate, waitForLoop } from '../../../tests/support/media.ts';
+import { download, putAll, requestUpload, signUpUser, waitForLoop } from '../../../tests/support/media.ts';
 import { startStack, type Stack } from '../../../tests/support/stack.ts';
 import { CreateLoopDocument } from '../../../tests/generated/graphql.ts';
 import { encodeMp4, probe } from '../src/ffmpeg.ts';
@@ -25,7 +25,7 @@ describe('with a worker', () => {
     expect(upload.parts).toHaveLength(1);
     await putAll(upload.parts, [clip]);
     const created = ok(await gql(CreateLoopDocument, { input: { uploadId: upload.id, mode: 'BOUNCE', fps: 12 } }, user.token)).createLoop;
-    const loop = await waitForLoop(gql, created.id);
+    const loop = await waitForLoop(gql, created.id, undefined, 45_000);
     expect(loop.error).toBeNull();
     expect(loop.status).toBe('READY');
     expect(loop.frameCount).toBeGreaterThanOrEqual(4);
@@ -51,23 +51,5 @@ describe('with a worker', () => {
     expect(data._entities.slice(0, 30).map((l) => l?.id)).toEqual(ids);
     expect(data._entities.every((l, i) => (i < 30 ? l?.owner.id === user.id : l === null))).toBe(true);
     expect(stack.mediaStatements).toHaveLength(1);
-  });
-});
-
-describe('a job past its timeout', () => {
-  let stack: Stack;
-  afterAll(() => stack?.stop());
-
-  it('ends FAILED with a reason and no outputs', async () => {
-    stack = await startStack({ media: true, worker: true, env: { WORKER_JOB_TIMEOUT_MS: '1000', WORKER_ATTEMPTS: '1' } });
-    const gql = graphqlClient(stack.gatewayUrl);
-    const user = await signUpUser(gql, `slow_${Date.now().toString(36)}`);
-    // 20 full-size frames with grain take well over a second to encode on any machine here.
-    const { loop } = await uploadAndCreate(gql, user.token, await makeJpegFrames(20, 1440, 1080), { effect: 'SOLO' });
-    const failed = await waitForLoop(gql, loop.id);
-    expect(failed.status).toBe('FAILED');
-    expect(failed.error).toBe('Encoding took too long and was stopped.');
-    const storage = stack.storage();
-    expect(await storage.list(`loops/${loop.id}/`)).toEqual([]);
   });
 });

@@ -3,14 +3,14 @@
 //
 // Every attempt takes a point BEFORE the password is hashed, so concurrent attempts (many
 // requests, or many aliases in one) cannot get more than the limit to argon2 between them, and
-// the check is the same whether the login exists or not (nothing to enumerate). Memory-backed
-// per process by default; Redis-backed when users has a REDIS_URL, so the limit holds across
-// replicas (a per-process memory limiter stands in while Redis is unreachable).
+// the check is the same whether the login exists or not (nothing to enumerate). Counted by the
+// one rate-limit module (shared/rate-limit.ts): in Redis when users has a REDIS_URL, so the
+// limit holds across replicas (per-process memory stands in while Redis is unreachable), and
+// in memory per process otherwise.
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from '@fffoto/shared/config';
-import { gqlError } from '@fffoto/shared/errors';
+import { createRateLimit } from '@fffoto/shared/rate-limit';
+import type { RedisConnection } from '@fffoto/shared/redis';
 
 export const loginLimiterShape = {
   /** Failed log-ins allowed per login in one window; the next attempt is refused (RATE_LIMITED). */
@@ -23,9 +23,7 @@ export interface LoginLimiterOptions {
   maxFailures: number;
   windowSeconds: number;
   /** Shared store for all users replicas; without it, each process counts on its own. */
-  redis?: Redis;
-  /** Redis key prefix (REDIS_PREFIX). */
-  prefix?: string;
+  redis?: RedisConnection;
 }
 
 export interface LoginLimiter {
@@ -40,30 +38,16 @@ export const loginKey = (login: string) =>
   createHash('sha256').update(login.trim().toLowerCase()).digest('base64url');
 
 export function createLoginLimiter(opts: LoginLimiterOptions): LoginLimiter {
-  const options = { points: opts.maxFailures, duration: opts.windowSeconds };
-  const memory = new RateLimiterMemory({ ...options, keyPrefix: 'login-failures' });
-  const limiter: RateLimiterAbstract = opts.redis
-    ? new RateLimiterRedis({
-        ...options,
-        storeClient: opts.redis,
-        keyPrefix: `${opts.prefix ?? ''}login-failures`,
-        rejectIfRedisNotReady: true,
-        insuranceLimiter: memory,
-      })
-    : memory;
+  const limit = createRateLimit({
+    name: 'login-failures',
+    points: opts.maxFailures,
+    durationSeconds: opts.windowSeconds,
+    redis: opts.redis,
+    // One message for every login, known or not; the wait is in the extensions.
+    message: 'Too many failed log-ins for this login; try again later.',
+  });
   return {
-    async attempt(login) {
-      try {
-        await limiter.consume(loginKey(login));
-      } catch (err) {
-        if (!(err instanceof RateLimiterRes)) throw err;
-        const retryAfterSeconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-        // One message for every login, known or not; the wait is in the extensions.
-        throw gqlError('RATE_LIMITED', 'Too many failed log-ins for this login; try again later.', { retryAfterSeconds });
-      }
-    },
-    async succeeded(login) {
-      await limiter.delete(loginKey(login));
-    },
+    attempt: (login) => limit.consume(loginKey(login)),
+    succeeded: (login) => limit.reset(loginKey(login)),
   };
 }

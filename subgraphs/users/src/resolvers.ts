@@ -2,6 +2,7 @@ import { optionalViewer, requireViewer } from '@fffoto/shared/server';
 import type { Resolvers } from './generated/resolvers-types.ts';
 import { SEARCH_MAX } from './service.ts';
 import { DateTime } from '@fffoto/shared/scalars';
+import { notFound } from '@fffoto/shared/errors';
 
 export const resolvers: Resolvers = {
   DateTime,
@@ -25,6 +26,12 @@ export const resolvers: Resolvers = {
     deleteAccount: (_p, { password }, ctx) => ctx.users.deleteAccount(requireViewer(ctx).id, password),
   },
   User: {
-    __resolveReference: (ref, ctx) => ctx.userById.load(ref.id),
+    // A reference to a deleted or unknown account is an error with a reason, not a bare null
+    // (which the gateway would turn into a parent null with nothing in `errors`).
+    __resolveReference: async (ref, ctx) => {
+      const user = await ctx.userById.load(ref.id);
+      if (!user) throw notFound('User');
+      return user;
+    },
   },
 };

@@ -2,7 +2,9 @@
 // arguments so tests run it against a real Postgres of their own.
 import { Prisma, type Db, type User } from '@fffoto/shared/db';
 import { badInput, conflict, unauthenticated } from '@fffoto/shared/errors';
+import { eventTypes } from '@fffoto/shared/events';
 import type { LoginLimiter } from './login-limiter.ts';
+import { recordEvent, type OutboxRelay } from './outbox.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import type { IssuedSession, Sessions } from './sessions.ts';
 import { isUuid } from '@fffoto/shared/ids';
@@ -17,6 +19,8 @@ export class UsersService {
     readonly sessions: Sessions,
     /** Throttles failed log-ins per login (login-limiter.ts). */
     private readonly loginLimiter: LoginLimiter,
+    /** Publishes account events (outbox.ts). */
+    private readonly relay: Pick<OutboxRelay, 'kick'>,
   ) {}
 
   async signUp(input: { handle: string; email: string; password: string; displayName?: string | null }) {
@@ -73,8 +77,15 @@ export class UsersService {
   async deleteAccount(userId: string, password: string): Promise<boolean> {
     const user = await this.requireLive(userId);
     if (!(await verifyPassword(user.passwordHash, password))) throw wrongCredentials();
-    await this.db.user.update({ where: { id: userId }, data: { deletedAt: new Date() } });
-    await this.sessions.endAllFor(userId);
+    // One transaction: the account is gone, its sessions ended, and the event that makes the
+    // other subgraphs delete its data recorded — all or nothing (outbox.ts).
+    await this.db.$transaction(async (tx) => {
+      await tx.user.update({ where: { id: userId }, data: { deletedAt: new Date() } });
+      await this.sessions.endAllFor(userId, tx);
+      await recordEvent(tx, eventTypes.userDeleted, userId, {});
+    });
+    await this.sessions.revokeAllAccess(userId);
+    this.relay.kick();
     return true;
   }
 

@@ -15,7 +15,6 @@ export const PASSWORD_MIN = 10;
 /** Upper bound so a huge password cannot make hashing a denial of service. */
 export const PASSWORD_MAX = 256;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function normaliseHandle(raw: string): string {

@@ -1,5 +1,6 @@
 // Every way to get accounts and tokens wrong, each with its extensions.code, through the gateway.
-import { exportPKCS8, generateKeyPair, SignJWT, importPKCS8, exportSPKI } from 'jose';
+import { createPublicKey } from 'node:crypto';
+import { exportPKCS8, generateKeyPair, SignJWT, importPKCS8, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCode, graphqlClient, ok } from '../../../tests/support/client.ts';
 import { startStack, type Stack } from '../../../tests/support/stack.ts';
@@ -73,6 +74,21 @@ describe('log-in', () => {
   });
 });
 
+/** The HMAC secret an alg-confusion attacker would use: the public key, in a published form. */
+async function hs256WithPublicKey(form: 'pem' | 'jwk'): Promise<string> {
+  const publicKey = createPublicKey(signingPem);
+  const secret = form === 'pem'
+    ? (publicKey.export({ type: 'spki', format: 'pem' }) as string)
+    : JSON.stringify({ ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'ES256', use: 'sig' });
+  const bytes = new TextEncoder().encode(secret);
+  const token = await new SignJWT({ sub: userId, iss: ISSUER, aud: AUDIENCE })
+    .setProtectedHeader({ alg: 'HS256', kid: KID }).setIssuedAt().setExpirationTime('5m')
+    .sign(bytes);
+  // The attack is real: the token verifies as HS256 under the public key's bytes.
+  expect((await jwtVerify(token, bytes, { algorithms: ['HS256'] })).payload.sub).toBe(userId);
+  return token;
+}
+
 describe('access tokens', () => {
   const sign = (claims: Record<string, unknown>, opts: { key?: CryptoKey; kid?: string; exp?: number } = {}) =>
     (async () => {
@@ -112,18 +128,18 @@ describe('access tokens', () => {
       const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
       return `${enc({ alg: 'none', typ: 'JWT' })}.${enc({ sub: userId, iss: ISSUER, aud: AUDIENCE, iat: 1, exp: 4102444800 })}.`;
     }],
-    ['HS256 keyed with the public key (alg confusion)', async () => {
-      const pub = await exportSPKI((await importPKCS8(signingPem, 'ES256', { extractable: true })) as CryptoKey).catch(() => 'pub');
-      return new SignJWT({ sub: userId, iss: ISSUER, aud: AUDIENCE })
-        .setProtectedHeader({ alg: 'HS256', kid: KID }).setIssuedAt().setExpirationTime('5m')
-        .sign(new TextEncoder().encode(pub));
-    }],
+    // Alg confusion: an HS256 token keyed with the real public key's bytes, as PEM and as JWK
+    // (a verifier that took the key it has as an HMAC secret would accept these).
+    ['HS256 keyed with the public key PEM (alg confusion)', async () => hs256WithPublicKey('pem')],
+    ['HS256 keyed with the public key JWK (alg confusion)', async () => hs256WithPublicKey('jwk')],
     ['garbage', async () => 'not.a.jwt'],
-  ])('refuses a token that is %s with UNAUTHENTICATED (HTTP 401)', async (_name, makeToken) => {
+  ])('refuses a token that is %s with UNAUTHENTICATED (HTTP 401)', async (name, makeToken) => {
     const res = await gql(MeDocument, {}, await makeToken());
     expect(errorCode(res)).toBe('UNAUTHENTICATED');
+    // Refused by the algorithm allow-list itself, not by some later accident.
+    if (name.includes('alg confusion')) expect(res.errors?.[0]?.extensions?.reason).toBe('ERR_JOSE_ALG_NOT_ALLOWED');
     expect(res.status).toBe(401);
-    expect(res.data ?? null).toBeNull();
+    expect(res.data?.me ?? null).toBeNull();
   });
 
   it('refuses a malformed Authorization header', async () => {

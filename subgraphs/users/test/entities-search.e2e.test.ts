@@ -29,9 +29,11 @@ describe('User entity resolution', () => {
     const query = `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { id handle } } }`;
     const reps = [...ids.map((id) => ({ __typename: 'User', id })), { __typename: 'User', id: 'not-a-uuid' }];
     stack.statements.length = 0;
-    const data = ok(await subgraph<{ _entities: Array<{ id: string } | null> }, { reps: unknown[] }>(query, { reps }));
-    expect(data._entities.slice(0, 50).map((e) => e?.id)).toEqual(ids);
-    expect(data._entities[50]).toBeNull();
+    const res = await subgraph<{ _entities: Array<{ id: string } | null> }, { reps: unknown[] }>(query, { reps });
+    expect(res.data!._entities.slice(0, 50).map((e) => e?.id)).toEqual(ids);
+    // An unknown reference is null with a reason, not a bare null.
+    expect(res.data!._entities[50]).toBeNull();
+    expect(res.errors?.map((e) => [e.extensions?.code, (e as { path?: unknown[] }).path])).toEqual([['NOT_FOUND', ['_entities', 50]]]);
     expect(stack.statements.filter((s) => /^\s*select/i.test(s))).toHaveLength(1);
     expect(stack.statements).toHaveLength(1);
   });

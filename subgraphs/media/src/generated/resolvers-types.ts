@@ -123,6 +123,12 @@ export type RequestUploadInput = {
   /** FRAMES: 3–20; VIDEO: 1. */
   count: Scalars['Int']['input'];
   kind: UploadKind;
+  /**
+   * The exact size in bytes of each part, in order (count of them, each at most maxBytesPerPart).
+   * Each part's URL is then signed for that Content-Length, so S3 itself refuses any other size.
+   * Required, unless the server runs with UPLOAD_REQUIRE_PART_SIZES=false.
+   */
+  partSizes?: InputMaybe<Array<Scalars['Int']['input']>>;
 };
 
 export type Upload = {
@@ -139,7 +145,7 @@ export type UploadKind =
   | 'FRAMES'
   | 'VIDEO';
 
-/** A presigned PUT: send exactly these headers; the URL expires at Upload.expiresAt. */
+/** A presigned PUT: send exactly these headers (Content-Length, when given, is the one size the URL takes); the URL expires at Upload.expiresAt. */
 export type UploadPart = {
   __typename?: 'UploadPart';
   headers: Array<HttpHeader>;

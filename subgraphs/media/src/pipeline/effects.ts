@@ -7,11 +7,11 @@ import { greyToRgbWithGrain, grainSeed } from './grain.ts';
 import { fromRaw } from './raw.ts';
 import type { Effect, RawFrame } from './types.ts';
 
-export { DAILY_THEMES, dailyTheme, utcDayNumber, type DailyTheme, type DailyThemeId } from './daily.ts';
+export { DAILY_THEMES, dailyTheme, type DailyTheme } from './daily.ts';
 
 const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
 
-export const EFFECTS: readonly Effect[] = ['NONE', 'DAZE', 'SOLO', 'DAILY'];
+const EFFECTS: readonly Effect[] = ['NONE', 'DAZE', 'SOLO', 'DAILY'];
 
 /** Luma value below which `fraction` of the pixels lie (histogram walk, one pass). */
 function lumaPercentile(rgb: Buffer, fraction: number): number {

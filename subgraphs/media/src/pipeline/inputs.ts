@@ -1,5 +1,5 @@
 /** Input rules shared by the full encode and the preview, so both reject the same uploads. */
-import { extractFrames } from '../ffmpeg.ts';
+import { extractFrames, FfmpegInputError } from '../ffmpeg.ts';
 import { MediaInputError } from './errors.ts';
 import type { UploadKind } from './types.ts';
 
@@ -41,6 +41,9 @@ export async function loadFrames(inputs: Buffer[], opts: LoadOptions): Promise<B
       fps: opts.fps,
       ...(opts.maxSize ? { maxSize: opts.maxSize } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
+    }).catch((err: unknown) => {
+      // ffmpeg.ts knows nothing of the pipeline; its input refusals become ours here.
+      throw err instanceof FfmpegInputError ? new MediaInputError(err.message, { cause: err }) : err;
     });
     if (frames.length < MIN_FRAMES) throw new MediaInputError('the clip is too short to make a loop (fewer than 2 frames)');
     return frames;

@@ -13,7 +13,7 @@ export const DEFAULT_MAX_SIZE = 1080;
 /** Smaller frames make a loop nobody can see; also rules out 1×1 tracking-pixel junk. */
 export const MIN_SIDE = 64;
 /** Guards memory against decompression bombs; generous for 48 MP phone sensors. */
-const MAX_INPUT_PIXELS = 100_000_000;
+export const MAX_INPUT_PIXELS = 100_000_000;
 
 export function sniffFormat(buf: Buffer): AcceptedFormat | undefined {
   if (buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'jpeg';
@@ -53,12 +53,20 @@ async function inspect(buf: Buffer, index: number): Promise<Probed> {
   }
   let meta: Metadata;
   try {
-    meta = await sharp(buf, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+    // Header only: metadata() never decodes pixels, so no pixel limit is needed to read the
+    // declared size, and an oversized frame is reported as too large rather than as damaged.
+    meta = await sharp(buf, { limitInputPixels: false }).metadata();
   } catch (cause) {
     throw new MediaInputError(`${label} is a damaged ${sniffed.toUpperCase()} image`, { frameIndex: index, cause });
   }
   if (meta.format !== sniffed) {
     throw new MediaInputError(`${label} is not a decodable image (got ${meta.format ?? 'an unknown format'})`, { frameIndex: index });
+  }
+  if (meta.width * meta.height > MAX_INPUT_PIXELS) {
+    throw new MediaInputError(
+      `${label} is ${meta.width}×${meta.height} px; the limit is ${MAX_INPUT_PIXELS / 1_000_000} megapixels`,
+      { frameIndex: index },
+    );
   }
   const { width, height } = meta.autoOrient;
   if (Math.min(width, height) < MIN_SIDE) {

@@ -5,11 +5,11 @@
 // with its partial outputs removed.
 import type { Db } from '@fffoto/shared/db';
 import type { Logger } from '@fffoto/shared/logger';
-import { encodeLoop, isMediaInputError } from '../pipeline/index.ts';
-import { loopPrefix, mb, outputKeys, partKey } from '../limits.ts';
-import type { LoopStore } from '../loop-store.ts';
-import { UnrecoverableError, type JobInfo } from '../queue.ts';
-import { ObjectNotFoundError, ObjectTooLargeError, type ObjectStorage } from '../storage.ts';
+import { encodeLoop, isMediaInputError } from './pipeline/index.ts';
+import { loopPrefix, mb, outputKeys, partKey } from './limits.ts';
+import type { LoopStore } from './loop-store.ts';
+import { UnrecoverableError, type JobInfo } from './queue.ts';
+import { ObjectNotFoundError, ObjectTooLargeError, type ObjectStorage } from './storage.ts';
 
 export interface EncodeDeps {
   db: Db;
@@ -59,12 +59,16 @@ export function encodeJobHandler(deps: EncodeDeps) {
         ffmpegThreads: deps.ffmpegThreads,
       });
       const keys = outputKeys(loopId);
-      await Promise.all([
+      // allSettled, not all: on a failure every put must have finished before the cleanup
+      // lists the prefix, or a slower put lands after it and is left behind.
+      const puts = await Promise.allSettled([
         deps.storage.put(keys.mp4, out.mp4, 'video/mp4', IMMUTABLE),
         deps.storage.put(keys.webp, out.webp, 'image/webp', IMMUTABLE),
         deps.storage.put(keys.gif, out.gif, 'image/gif', IMMUTABLE),
         deps.storage.put(keys.poster, out.poster, 'image/jpeg', IMMUTABLE),
       ]);
+      const refused = puts.find((p) => p.status === 'rejected');
+      if (refused) throw refused.reason;
       const ready = await deps.loops.markReady(loopId, {
         frameCount: out.frameCount,
         width: out.width,

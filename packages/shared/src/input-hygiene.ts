@@ -1,0 +1,78 @@
+// Input hygiene, once for every operation (gateway and subgraphs), before anything executes:
+// a control character in any string the caller sends — in a literal argument or in a variable,
+// however deeply nested — is refused as BAD_USER_INPUT naming the field (`input.email`).
+// Newline, carriage return and tab are text; NUL and the other C0 controls and DEL are not
+// (Postgres refuses NUL in text outright, which used to surface as INTERNAL_SERVER_ERROR).
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
+
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** Arguments that carry the gateway's own data, not the caller's (entity representations). */
+const INTERNAL_ARGUMENTS = new Set(['representations']);
+
+export class ControlCharacterError extends GraphQLError {
+  constructor(readonly field: string) {
+    super(`${field} contains a control character; only text (with newlines and tabs) is accepted.`, {
+      extensions: { code: 'BAD_USER_INPUT', field, http: { status: 400 } },
+    });
+  }
+}
+
+/** The first field (dotted path) whose string holds a control character, or undefined. */
+export function findControlCharacter(document: DocumentNode, variables: Record<string, unknown> = {}): string | undefined {
+  let found: string | undefined;
+  const inRuntime = (value: unknown, path: string): void => {
+    if (found) return;
+    if (typeof value === 'string') {
+      if (CONTROL.test(value)) found = path;
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => inRuntime(v, `${path}.${i}`));
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) inRuntime(v, `${path}.${k}`);
+    }
+  };
+  const inLiteral = (node: ValueNode, path: string): void => {
+    if (found) return;
+    switch (node.kind) {
+      case Kind.STRING:
+        if (CONTROL.test(node.value)) found = path;
+        break;
+      case Kind.LIST:
+        node.values.forEach((v, i) => inLiteral(v, `${path}.${i}`));
+        break;
+      case Kind.OBJECT:
+        for (const f of node.fields) inLiteral(f.value, `${path}.${f.name.value}`);
+        break;
+      case Kind.VARIABLE:
+        inRuntime(variables[node.name.value], path);
+        break;
+      default:
+    }
+  };
+  visit(document, {
+    Argument(node) {
+      if (!INTERNAL_ARGUMENTS.has(node.name.value)) inLiteral(node.value, node.name.value);
+      return false;
+    },
+    VariableDefinition(node) {
+      if (node.defaultValue) inLiteral(node.defaultValue, node.variable.name.value);
+      return false;
+    },
+  });
+  return found;
+}
+
+/** Refuses an operation whose string inputs hold control characters (HTTP 400, BAD_USER_INPUT). */
+export function inputHygienePlugin<C extends object>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, request }) {
+          const field = findControlCharacter(document, request.variables ?? {});
+          if (field) throw new ControlCharacterError(field);
+        },
+      };
+    },
+  };
+}
