@@ -76,7 +76,7 @@ describe.skipIf(skipWithout('redis', 'account cleanup after a media outage (Redi
     const bystander = await signUpUser(gql, `stayer_${u}`);
     const made: Record<string, { uploadId: string; loopId: string }> = {};
     for (const [name, who] of Object.entries({ owner, bystander })) {
-      const upload = await requestUpload(gql, who.token, 3);
+      const upload = await requestUpload(gql, who.token, 3, 'image/jpeg', 'FRAMES', frames.map((f) => f.length));
       await putAll(upload.parts, frames);
       const loop = ok(await gql(CreateLoopDocument, { input: { uploadId: upload.id } }, who.token)).createLoop;
       // Stand-ins for the encoder's outputs (no worker runs here).
