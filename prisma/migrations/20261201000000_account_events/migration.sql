@@ -5,7 +5,6 @@ ALTER TABLE "refresh_tokens" ADD COLUMN "successor" TEXT;
 CREATE TABLE "account_events" (
     "id" BIGSERIAL NOT NULL,
     "type" VARCHAR(60) NOT NULL,
-    "user_id" UUID NOT NULL,
     "payload" JSONB NOT NULL DEFAULT '{}',
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "published_at" TIMESTAMPTZ(3),

@@ -90,7 +90,7 @@ describe.skipIf(skipWithout('redis', 'account cleanup after a media outage (Redi
     await handles[0]!.stop(); // media is down
     expect(ok(await gql(DeleteAccountDocument, { password: 'long enough password' }, owner.token)).deleteAccount).toBe(true);
     // The event left the outbox while media was down ...
-    await waitFor(async () => (await db.accountEvent.count({ where: { userId: owner.id, publishedAt: { not: null } } })) === 1);
+    await waitFor(async () => (await db.accountEvent.count({ where: { payload: { path: ['userId'], equals: owner.id }, publishedAt: { not: null } } })) === 1);
     // ... and nothing was deleted yet.
     expect(await db.loop.count({ where: { ownerId: owner.id } })).toBe(1);
     expect(await objects(owner.id, made.owner!.loopId)).toBe(4);

@@ -12,7 +12,8 @@ import { openRevocations } from '@fffoto/shared/revocation';
 import { startSubgraph, type ServiceHandle } from '@fffoto/shared/server';
 import { createContext } from './context.ts';
 import { createLoginLimiter, loginLimiterShape } from './login-limiter.ts';
-import { startOutboxRelay } from './outbox.ts';
+import { startOutboxRelay } from '@fffoto/shared/outbox';
+import { usersOutbox } from './outbox.ts';
 import { resolvers } from './resolvers.ts';
 import { UsersService } from './service.ts';
 import { Sessions } from './sessions.ts';
@@ -76,7 +77,7 @@ export async function startUsers(config: UsersConfig, deps: UsersDeps = {}): Pro
     redis,
   });
   const bus = openEventBus({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, log });
-  const relay = startOutboxRelay(db, bus, log);
+  const relay = startOutboxRelay(db, usersOutbox, bus, log);
   const users = new UsersService(db, sessions, loginLimiter, relay);
   return startSubgraph({
     name: 'users',

@@ -4,7 +4,8 @@ import { Prisma, type Db, type User } from '@fffoto/shared/db';
 import { badInput, conflict, unauthenticated } from '@fffoto/shared/errors';
 import { eventTypes } from '@fffoto/shared/events';
 import type { LoginLimiter } from './login-limiter.ts';
-import { recordEvent, type OutboxRelay } from './outbox.ts';
+import { recordEvent, type OutboxRelay } from '@fffoto/shared/outbox';
+import { usersOutbox } from './outbox.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import type { IssuedSession, Sessions } from './sessions.ts';
 import { isUuid } from '@fffoto/shared/ids';
@@ -19,7 +20,7 @@ export class UsersService {
     readonly sessions: Sessions,
     /** Throttles failed log-ins per login (login-limiter.ts). */
     private readonly loginLimiter: LoginLimiter,
-    /** Publishes account events (outbox.ts). */
+    /** Publishes account events (@fffoto/shared/outbox). */
     private readonly relay: Pick<OutboxRelay, 'kick'>,
   ) {}
 
@@ -78,11 +79,11 @@ export class UsersService {
     const user = await this.requireLive(userId);
     if (!(await verifyPassword(user.passwordHash, password))) throw wrongCredentials();
     // One transaction: the account is gone, its sessions ended, and the event that makes the
-    // other subgraphs delete its data recorded — all or nothing (outbox.ts).
+    // other subgraphs delete its data recorded — all or nothing (@fffoto/shared/outbox).
     await this.db.$transaction(async (tx) => {
       await tx.user.update({ where: { id: userId }, data: { deletedAt: new Date() } });
       await this.sessions.endAllFor(userId, tx);
-      await recordEvent(tx, eventTypes.userDeleted, userId, {});
+      await recordEvent(tx, usersOutbox, eventTypes.userDeleted, { userId });
     });
     await this.sessions.revokeAllAccess(userId);
     this.relay.kick();
