@@ -11,7 +11,6 @@ export { DAILY_THEMES, dailyTheme, type DailyTheme } from './daily.ts';
 
 const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
 
-const EFFECTS: readonly Effect[] = ['NONE', 'DAZE', 'SOLO', 'DAILY'];
 
 /** Luma value below which `fraction` of the pixels lie (histogram walk, one pass). */
 function lumaPercentile(rgb: Buffer, fraction: number): number {
