@@ -1,10 +1,9 @@
 // The migrated database (tests/global-setup.ts applies prisma/migrations) must be exactly what
-// prisma/schema.prisma describes. Red here means schema.prisma changed without a migration, or a
+// the Prisma schema (prisma/schema/*.prisma) describes. Red here means it changed without a migration, or a
 // migration was hand-written to something else: add/fix prisma/migrations/<timestamp>_<name>/.
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readDbShape, type DbShape } from './support/db-shape.ts';
-import { expectedShape, loadDatamodel, schemaPath } from './support/dmmf.ts';
+import { expectedShape, loadDatamodel, readSchemaFiles } from './support/dmmf.ts';
 import { testEnv } from './env.ts';
 
 const expected = expectedShape(loadDatamodel());
@@ -14,11 +13,11 @@ beforeAll(async () => {
   actual = await readDbShape(testEnv().DATABASE_URL);
 });
 
-it('has exactly the tables of schema.prisma (plus _prisma_migrations)', () => {
+it('has exactly the tables of the Prisma schema (plus _prisma_migrations)', () => {
   expect(Object.keys(actual.tables).sort()).toEqual(Object.keys(expected.tables).sort());
 });
 
-it('has exactly the enums of schema.prisma, with their values in order', () => {
+it('has exactly the enums of the Prisma schema, with their values in order', () => {
   expect(actual.enums).toEqual(expected.enums);
 });
 
@@ -52,7 +51,8 @@ it('derives the expected shape from the real DMMF (sanity check of the helper)',
 
 // Guards the guard: the same comparison must turn red for schema changes without a migration.
 describe('drift detection', () => {
-  const schemaText = readFileSync(schemaPath, 'utf8');
+  // The files joined: one text is the same schema to Prisma.
+  const schemaText = readSchemaFiles().map(([, text]) => text).join('\n');
   const shapeOf = (text: string) => expectedShape(loadDatamodel(text));
 
   it('notices a new column', () => {

@@ -1,13 +1,29 @@
-// The database shape that prisma/schema.prisma asks for, derived from Prisma's own DMMF.
+// The database shape that the Prisma schema (prisma/schema/*.prisma) asks for, derived from Prisma's own DMMF.
 // The DMMF comes from the schema's wasm build that Prisma ships as @prisma/prisma-schema-wasm
 // (pinned to the engines commit of our `prisma` version): the generated client's runtime data
 // model drops nullability and native types, and parsing the schema text ourselves would drift.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ColumnShape, DbShape, DefaultKind, ForeignKeyShape, IndexShape, TableShape } from './db-shape.ts';
 
-export const schemaPath = fileURLToPath(new URL('../../prisma/schema.prisma', import.meta.url));
+export const schemaDir = fileURLToPath(new URL('../../prisma/schema/', import.meta.url));
+
+/** The schema's files, `[name, text]`, in name order (Prisma's multi-file schema). */
+export function readSchemaFiles(): Array<[string, string]> {
+  return readdirSync(schemaDir)
+    .filter((f) => f.endsWith('.prisma'))
+    .sort()
+    .map((f) => [f, readFileSync(path.join(schemaDir, f), 'utf8')]);
+}
+
+/** Table names per schema file: `users.prisma` holds the users subgraph's tables, and so on. */
+export function tablesByFile(): Record<string, string[]> {
+  return Object.fromEntries(
+    readSchemaFiles().map(([file, text]) => [file.replace(/\.prisma$/, ''), [...text.matchAll(/@@map\("([^"]+)"\)/g)].map((m) => m[1]!)]),
+  );
+}
 
 interface DmmfField {
   name: string;
@@ -35,18 +51,18 @@ interface DmmfIndex {
 interface DmmfEnum { name: string; dbName?: string | null; values: Array<{ name: string; dbName: string | null }> }
 export interface Datamodel { models: DmmfModel[]; enums: DmmfEnum[]; indexes: DmmfIndex[] }
 
-export function loadDatamodel(schemaText = readFileSync(schemaPath, 'utf8')): Datamodel {
+export function loadDatamodel(schema: string | Array<[string, string]> = readSchemaFiles()): Datamodel {
   const require = createRequire(import.meta.url);
   const wasm = require('@prisma/prisma-schema-wasm') as { get_dmmf(params: string): string };
   let out: string;
   try {
-    out = wasm.get_dmmf(JSON.stringify({ prismaSchema: [['schema.prisma', schemaText]] }));
+    out = wasm.get_dmmf(JSON.stringify({ prismaSchema: typeof schema === 'string' ? [['schema.prisma', schema]] : schema }));
   } catch (err) {
     // The wasm throws a JSON string with an ANSI-coloured message; show just the message.
     const raw = err instanceof Error ? err.message : String(err);
     let msg = raw;
     try { msg = (JSON.parse(raw) as { message: string }).message; } catch { /* not JSON: keep raw */ }
-    throw new Error(`schema.prisma does not validate:\n${msg.replace(/\u001b\[[0-9;]*m/g, '')}`, { cause: err });
+    throw new Error(`the Prisma schema does not validate:\n${msg.replace(/\u001b\[[0-9;]*m/g, '')}`, { cause: err });
   }
   return (JSON.parse(out) as { datamodel: Datamodel }).datamodel;
 }
