@@ -27,7 +27,11 @@ export interface Viewer {
   id: string;
   /** The refresh-token family (session) the access token belongs to, when the issuer says. */
   sessionId?: string;
+  /** 'STAFF' may moderate (WOW picks, reports); from the token's `role` claim, USER when absent. */
+  role: Role;
 }
+
+export type Role = 'USER' | 'STAFF';
 
 export interface TokenVerifier {
   verify(token: string): Promise<Viewer>;
@@ -72,7 +76,11 @@ export function createTokenVerifier(opts: VerifierOptions): TokenVerifier {
           algorithms: ACCEPTED_ALGS,
           requiredClaims: ['sub', 'exp', 'iat'],
         });
-        const viewer = { id: payload.sub!, sessionId: typeof payload.sid === 'string' ? payload.sid : undefined };
+        const viewer: Viewer = {
+          id: payload.sub!,
+          sessionId: typeof payload.sid === 'string' ? payload.sid : undefined,
+          role: payload.role === 'STAFF' ? 'STAFF' : 'USER',
+        };
         if (await opts.revocations?.isRevoked({ userId: viewer.id, sessionId: viewer.sessionId, issuedAt: payload.iat! })) {
           throw unauthenticated('Access token has been revoked; log in again.', 'revoked');
         }
@@ -147,11 +155,11 @@ export function publicJwks(keys: SigningKey[]): JSONWebKeySet {
 
 export async function signAccessToken(
   key: SigningKey,
-  claims: { sub: string; sid: string; issuer: string; audience: string; ttlSeconds: number },
+  claims: { sub: string; sid: string; role?: Role; issuer: string; audience: string; ttlSeconds: number },
 ): Promise<{ token: string; expiresAt: Date }> {
   const now = Math.floor(Date.now() / 1000);
   const exp = now + claims.ttlSeconds;
-  const token = await new SignJWT({ sid: claims.sid })
+  const token = await new SignJWT({ sid: claims.sid, ...(claims.role && claims.role !== 'USER' ? { role: claims.role } : {}) })
     .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid: key.kid, typ: 'JWT' })
     .setSubject(claims.sub)
     .setIssuer(claims.issuer)

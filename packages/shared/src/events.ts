@@ -21,6 +21,14 @@ export interface DomainEvent {
 export const eventTypes = {
   /** payload: { userId } — the account is gone: delete what belongs to it. */
   userDeleted: 'user.deleted',
+  /** payload: { postId, authorId, loopId, createdAt (ISO), tags: string[], mentionedUserIds: string[] } */
+  postCreated: 'post.created',
+  /** payload: { postId, authorId } — remove it everywhere it shows. */
+  postDeleted: 'post.deleted',
+  /** payload: { blockerId, blockedId } */
+  blockAdded: 'block.added',
+  /** payload: { blockerId, blockedId } */
+  blockRemoved: 'block.removed',
 } as const;
 
 export type EventHandler = (event: DomainEvent) => Promise<void>;

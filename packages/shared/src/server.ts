@@ -14,7 +14,7 @@ import type { Express } from 'express';
 import type { DocumentNode, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { authenticate, type TokenVerifier, type Viewer } from './auth.ts';
 import { loadConfig } from './config.ts';
-import { unauthenticated } from './errors.ts';
+import { forbidden, unauthenticated } from './errors.ts';
 import { bindHost, createHttpService, finishApp, graphqlBody, listen } from './http.ts';
 import { inputHygienePlugin } from './input-hygiene.ts';
 import type { Logger } from './logger.ts';
@@ -41,6 +41,13 @@ export function requireViewer(ctx: RequestContext): Viewer {
   if (ctx.authError) throw ctx.authError;
   if (!ctx.viewer) throw unauthenticated();
   return ctx.viewer;
+}
+
+/** A signed-in member of staff (role claim STAFF), or FORBIDDEN. */
+export function requireStaff(ctx: RequestContext): Viewer {
+  const viewer = requireViewer(ctx);
+  if (viewer.role !== 'STAFF') throw forbidden('Only staff may do that.');
+  return viewer;
 }
 
 /** The caller when there is one; a bad token still fails (it is never taken as "anonymous"). */

@@ -172,6 +172,7 @@ export class Sessions {
     const { token, expiresAt } = await signAccessToken(this.settings.key, {
       sub: user.id,
       sid: familyId,
+      role: user.role,
       issuer: this.settings.issuer,
       audience: this.settings.audience,
       ttlSeconds: this.settings.accessTtlSeconds,
