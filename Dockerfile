@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image recipe for every FFFoto process; pick the process with --target:
-#   gateway | users | media | media-worker | migrate
+#   gateway | users | posts | social | media | media-worker | migrate
 # e.g. docker build --target users -t fffoto-users .   (docker-compose.yml builds each one)
 # Processes run TypeScript directly through tsx, as in development: there is no build step.
 # HOST=0.0.0.0: in a container the network policy is the boundary (outside one, subgraphs and the
@@ -50,6 +50,14 @@ CMD ["npx", "tsx", "gateway/src/main.ts"]
 FROM build AS users
 EXPOSE 4001
 CMD ["npx", "tsx", "subgraphs/users/src/main.ts"]
+
+FROM build AS posts
+EXPOSE 4002
+CMD ["npx", "tsx", "subgraphs/posts/src/main.ts"]
+
+FROM build AS social
+EXPOSE 4003
+CMD ["npx", "tsx", "subgraphs/social/src/main.ts"]
 
 FROM build AS migrate
 CMD ["npx", "tsx", "scripts/migrate.ts"]

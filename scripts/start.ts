@@ -18,12 +18,16 @@ import { loadMediaConfig } from '../subgraphs/media/src/config.ts';
 import { startLocalS3 } from '../subgraphs/media/src/local-s3.ts';
 import { startMediaWorker } from '../subgraphs/media/src/worker/app.ts';
 import { loadUsersConfig, startUsers } from '../subgraphs/users/src/app.ts';
+import { loadPostsConfig, startPosts } from '../subgraphs/posts/src/app.ts';
+import { loadSocialConfig, startSocial } from '../subgraphs/social/src/app.ts';
 import { listSubgraphs } from './subgraphs.ts';
 
 /** How `npm start` starts each subgraph listed in supergraph.yaml, from the shared environment. */
 const starters: Record<string, (env: NodeJS.ProcessEnv) => Promise<ServiceHandle>> = {
   users: (env) => startUsers(loadUsersConfig(env)),
   media: (env) => startMedia(loadMediaConfig(env)),
+  posts: (env) => startPosts(loadPostsConfig(env)),
+  social: (env) => startSocial(loadSocialConfig(env)),
 };
 
 const DATA = path.resolve(process.env.FFFOTO_DATA_DIR ?? '.data');
@@ -79,6 +83,9 @@ await runMain(async () => {
     if (!start) throw new Error(`scripts/start.ts: no starter for subgraph "${name}" listed in supergraph.yaml`);
     const handle = await start(env);
     if (name === 'users') env.JWKS_URL ??= `${new URL(handle.url).origin}/.well-known/jwks.json`;
+    if (name === 'users') env.USERS_URL ??= handle.url; // posts resolves @mentions there
+    if (name === 'media') env.MEDIA_URL ??= handle.url; // posts checks loops there
+    if (name === 'posts') env.POSTS_URL ??= handle.url; // social reads unknown posts there
     subgraphs.push(handle);
     urls.push(`${name}=${handle.url}`);
   }

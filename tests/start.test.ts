@@ -32,6 +32,7 @@ async function embeddedEnv(): Promise<NodeJS.ProcessEnv> {
     GATEWAY_PORT: String(gateway),
     USERS_PORT: String(users),
     MEDIA_PORT: String(media),
+    POSTS_PORT: String(await freePort()),
     PGLITE_PORT: String(pg),
     LOCAL_S3_PORT: String(s3),
   };

@@ -9,6 +9,8 @@ import type { ServiceHandle } from '@fffoto/shared/server';
 import { composeFromConfig } from '../../gateway/src/compose.ts';
 import { loadGatewayConfig, startGateway } from '../../gateway/src/app.ts';
 import { loadUsersConfig, startUsers } from '../../subgraphs/users/src/app.ts';
+import { loadPostsConfig, startPosts } from '../../subgraphs/posts/src/app.ts';
+import { loadSocialConfig, startSocial } from '../../subgraphs/social/src/app.ts';
 import { startMedia } from '../../subgraphs/media/src/app.ts';
 import { loadMediaConfig } from '../../subgraphs/media/src/config.ts';
 import { startLocalS3, type LocalS3 } from '../../subgraphs/media/src/local-s3.ts';
@@ -21,6 +23,10 @@ export interface StackOptions {
   media?: boolean;
   /** Run a media worker in this process (tests of a worker process start their own); with no Redis, media encodes in process instead. */
   worker?: boolean;
+  /** Start the posts subgraph (after media when media is on: createPost checks loops there). */
+  posts?: boolean;
+  /** Start the social subgraph (after posts when posts is on: it reads unknown posts there). */
+  social?: boolean;
   /** Lets a test put something (a recording proxy) between the gateway and a subgraph. */
   routeVia?: (name: string, url: string) => Promise<string>;
 }
@@ -34,6 +40,13 @@ export interface Stack {
   statements: string[];
   /** SQL statements the media subgraph sent (not its worker). */
   mediaStatements: string[];
+  postsUrl?: string;
+  /** SQL statements the posts subgraph sent. */
+  postsStatements: string[];
+  socialUrl?: string;
+  /** The social subgraph's database client (tests seed its own tables); `socialStatements` counts what it sends. */
+  socialDb?: Db;
+  socialStatements: string[];
   /** The environment the media processes were started with (S3 endpoint, Redis prefix, ...). */
   env: NodeJS.ProcessEnv;
   s3?: LocalS3;
@@ -94,6 +107,31 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (options.worker && env.REDIS_URL) handles.unshift(await startMediaWorker(loadMediaConfig({ ...env, WORKER_HEALTH_PORT: '0' })));
   }
 
+  const postsStatements: string[] = [];
+  if (options.posts) {
+    const postsDb = createDb(env.DATABASE_URL!, { onQuery: (sql) => postsStatements.push(sql) });
+    cleanups.push(() => postsDb.$disconnect());
+    const posts = await startPosts(
+      loadPostsConfig({ ...env, POSTS_PORT: '0', USERS_URL: users.url, MEDIA_URL: media?.url ?? 'http://127.0.0.1:9/graphql' }),
+      { db: postsDb },
+    );
+    handles.unshift(posts);
+    subgraphUrls.posts = posts.url;
+  }
+
+  const socialStatements: string[] = [];
+  let socialDb: Db | undefined;
+  if (options.social) {
+    const db = (socialDb = createDb(env.DATABASE_URL!, { onQuery: (sql) => socialStatements.push(sql) }));
+    cleanups.push(() => db.$disconnect());
+    const social = await startSocial(
+      loadSocialConfig({ ...env, SOCIAL_PORT: '0', USERS_URL: users.url, POSTS_URL: subgraphUrls.posts ?? 'http://127.0.0.1:9/graphql' }),
+      { db },
+    );
+    handles.unshift(social);
+    subgraphUrls.social = social.url;
+  }
+
   // Compose just the subgraphs this stack runs, so the gateway's /ready is honest.
   const running = new Set(Object.keys(subgraphUrls));
   const supergraphFile = path.join(mkdtempSync(path.join(tmpdir(), 'fffoto-sg-')), 'supergraph.graphql');
@@ -116,6 +154,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     usersDb,
     statements,
     mediaStatements,
+    postsUrl: subgraphUrls.posts,
+    postsStatements,
+    socialUrl: subgraphUrls.social,
+    socialDb,
+    socialStatements,
     env,
     s3,
     storage: () => {

@@ -33,6 +33,8 @@ export interface RequestContext {
   viewer: Viewer | null;
   /** Why the request's token was not accepted (see authenticate()); thrown by requireViewer. */
   authError?: GraphQLError;
+  /** The caller's verified bearer token, to call another subgraph as them (subgraph-client.ts). */
+  token?: string;
   log: Logger;
 }
 
@@ -137,8 +139,8 @@ export async function startSubgraph<C extends RequestContext>(opts: SubgraphOpti
     ...graphqlBody(),
     expressMiddleware(server, {
       context: async ({ req }) => {
-        const { viewer, authError } = await authenticate(req.headers.authorization, opts.verifier);
-        return opts.context({ viewer, authError, log: opts.log });
+        const { viewer, authError, token } = await authenticate(req.headers.authorization, opts.verifier);
+        return opts.context({ viewer, authError, token: viewer ? token : undefined, log: opts.log });
       },
     }),
   );
