@@ -27,10 +27,12 @@ const services = compose.services;
 const processes: Record<string, { port?: number; entry: string }> = {
   gateway: { port: 4000, entry: 'gateway/src/main.ts' },
   users: { port: 4001, entry: 'subgraphs/users/src/main.ts' },
+  posts: { port: 4002, entry: 'subgraphs/posts/src/main.ts' },
+  social: { port: 4003, entry: 'subgraphs/social/src/main.ts' },
   media: { port: 4004, entry: 'subgraphs/media/src/main.ts' },
   'media-worker': { entry: 'subgraphs/media/src/worker/main.ts' },
 };
-const inCompose = ['gateway', 'users', 'media', 'media-worker'];
+const inCompose = Object.keys(processes);
 /** Jobs that run once and exit; their dependents wait for `service_completed_successfully`. */
 const oneShots = ['minio-init', 'migrate'];
 
@@ -107,6 +109,8 @@ describe('docker-compose.yml', () => {
     const env = services.gateway!.environment!;
     expect(env.SUBGRAPH_URLS).toContain('users=http://users:4001/graphql');
     expect(env.SUBGRAPH_URLS).toContain('media=http://media:4004/graphql');
+    expect(env.SUBGRAPH_URLS).toContain('posts=http://posts:4002/graphql');
+    expect(env.SUBGRAPH_URLS).toContain('social=http://social:4003/graphql');
   });
 
   it.each([...inCompose, 'migrate'])('%s builds its own Dockerfile target', (name) => {
@@ -174,8 +178,8 @@ describe('docker-compose.yml and the Dockerfile name exactly the subgraphs in su
   /** The subgraph a Dockerfile stage runs, from its `CMD [..., "subgraphs/<name>/src/main.ts"]`. */
   const subgraphOfStage = (s: Stage) => s.lines.map((l) => /^CMD .*"subgraphs\/([\w-]+)\/src\/main\.ts"/.exec(l)?.[1]).find(Boolean);
 
-  it('lists at least users and media', () => {
-    expect(listed).toEqual(expect.arrayContaining(['users', 'media']));
+  it('lists at least users, media, posts and social', () => {
+    expect(listed).toEqual(expect.arrayContaining(['users', 'media', 'posts', 'social']));
   });
 
   it('Dockerfile: one target per subgraph, named after it', () => {

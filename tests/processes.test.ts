@@ -15,6 +15,8 @@ const USERS = 'subgraphs/users/src/main.ts';
 const GATEWAY = 'gateway/src/main.ts';
 const MEDIA = 'subgraphs/media/src/main.ts';
 const WORKER = 'subgraphs/media/src/worker/main.ts';
+const POSTS = 'subgraphs/posts/src/main.ts';
+const SOCIAL = 'subgraphs/social/src/main.ts';
 
 /** The run's database and Redis (tests/global-setup.ts), info logs, and nothing else chosen for us. */
 function baseEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -83,6 +85,8 @@ describe('a configuration mistake stops the process with one line naming the var
     { name: 'gateway with JWKS_URL=nope', entry: GATEWAY, env: () => baseEnv({ JWKS_URL: 'nope' }), variable: 'JWKS_URL' },
     { name: 'media with REDIS_URL=http://x', entry: MEDIA, env: () => baseEnv({ REDIS_URL: 'http://x' }), variable: 'REDIS_URL' },
     { name: 'media worker with WORKER_CONCURRENCY=0', entry: WORKER, env: () => baseEnv({ WORKER_CONCURRENCY: '0' }), variable: 'WORKER_CONCURRENCY' },
+    { name: 'posts with MEDIA_URL=nope', entry: POSTS, env: () => baseEnv({ MEDIA_URL: 'nope' }), variable: 'MEDIA_URL' },
+    { name: 'social with SOCIAL_PORT=abc', entry: SOCIAL, env: () => baseEnv({ SOCIAL_PORT: 'abc' }), variable: 'SOCIAL_PORT' },
   ])('$name', async ({ entry, env, variable }) => {
     const proc = spawnService(entry, env());
     const exit = await proc.waitForExit(EXIT_WAIT_MS);
@@ -153,6 +157,20 @@ describe('SIGTERM shuts each process down gracefully', () => {
     const ready = await fetch(`http://127.0.0.1:${port}/ready`);
     expect(ready.status).toBe(200);
     await expectGracefulStop(proc, 'media', port);
+  });
+
+  // Each consumes its events (Redis Streams when the run has Redis) and relays its outbox until stopped.
+  it.each([
+    { service: 'posts', entry: POSTS, portVar: 'POSTS_PORT' },
+    { service: 'social', entry: SOCIAL, portVar: 'SOCIAL_PORT' },
+  ])('$service subgraph', async ({ service, entry, portVar }) => {
+    const port = await freePort();
+    const proc = spawnService(entry, baseEnv({ [portVar]: String(port) }));
+    await waitForHttp(`http://127.0.0.1:${port}/health`, proc);
+    const ready = await fetch(`http://127.0.0.1:${port}/ready`);
+    expect(ready.status).toBe(200);
+    expect(proc.logs().some((l) => l.msg === `${service} subgraph ready`), proc.stdout()).toBe(true);
+    await expectGracefulStop(proc, service, port);
   });
 
   it.skipIf(skipWithout('redis', 'the media worker process (it consumes the Redis queue)'))('media worker', async () => {

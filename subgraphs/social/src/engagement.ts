@@ -60,7 +60,9 @@ export class Engagement {
   async addComment(viewerId: string, postId: string, raw: string): Promise<CommentRow> {
     uuidArg(postId, 'postId');
     const text = raw.trim();
-    if (text.length < 1 || text.length > COMMENT_MAX) throw badInput(`A comment is 1–${COMMENT_MAX} characters.`, 'text');
+    // Characters are code points, as VARCHAR(500) counts them (an emoji is one, not two UTF-16 units).
+    const length = [...text].length;
+    if (length < 1 || length > COMMENT_MAX) throw badInput(`A comment is 1–${COMMENT_MAX} characters.`, 'text');
     await this.d.limits.comments.consume(viewerId);
     const post = await this.visiblePost(viewerId, postId);
     const rows = await this.d.db.$queryRaw<Array<CommentRow & { activityId: string | null }>>`

@@ -43,7 +43,9 @@ export class News {
   /** Moves read_before forward to `before` (default now); returns how many activities became read. */
   async markRead(viewerId: string, before: Date | null): Promise<number> {
     await this.d.limits.reads.consume(viewerId);
-    const until = before ?? new Date();
+    // Never beyond now: a future mark would silently swallow News that has not happened yet.
+    const now = new Date();
+    const until = before && before < now ? before : now;
     return this.d.db.$transaction(async (tx) => {
       const old = await tx.$queryRaw<Array<{ readBefore: Date }>>`
         SELECT read_before AS "readBefore" FROM activity_reads WHERE user_id = ${viewerId}::uuid FOR UPDATE`;
@@ -64,7 +66,7 @@ export class News {
     if (!isUuid(input.subject)) throw badInput('subject is not a valid id.', 'input.subject');
     const subject = input.subject.toLowerCase();
     const note = input.note?.trim() || null;
-    if (note && note.length > NOTE_MAX) throw badInput(`A note is at most ${NOTE_MAX} characters.`, 'input.note');
+    if (note && [...note].length > NOTE_MAX) throw badInput(`A note is at most ${NOTE_MAX} characters.`, 'input.note');
     await this.d.limits.reports.consume(viewerId);
     if (!(await this.subjectExists(subject))) throw notFound('Subject');
     await this.d.db.$transaction(async (tx) => {

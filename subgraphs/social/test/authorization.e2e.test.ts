@@ -133,6 +133,15 @@ describe('what is allowed', () => {
     expect(await stack.socialDb.block.count({ where: { blockerId: dave!.id, blockedId: alice!.id } })).toBe(1);
   });
 
+  it('a comment of 500 characters is 500 code points (emoji count once), 501 is refused', async () => {
+    const text = '😀'.repeat(500);
+    const made = ok(await stack.gql<{ addComment: { id: string; text: string } }>(`mutation ($id: ID!, $text: String!) { addComment(postId: $id, text: $text) { id text } }`,
+      { id: postId, text }, bob!.token)).addComment;
+    expect(made.text).toBe(text);
+    expectCode(await stack.gql(M.comment, { id: postId, text: `${text}😀` }, bob!.token), 'BAD_USER_INPUT');
+    ok(await stack.gql(M.deleteComment, { id: made.id }, bob!.token));
+  });
+
   it('idempotent calls succeed and change nothing', async () => {
     ok(await stack.gql(M.unlike, { id: postId }, bob!.token));
     ok(await stack.gql(M.unfollow, { id: alice!.id }, bob!.token));

@@ -86,6 +86,11 @@ describe('News', () => {
     // A time before the last mark changes nothing.
     const past = new Date(Date.now() - 3_600_000).toISOString();
     expect(ok(await stack.gql<{ markActivityRead: number }>(`mutation ($b: DateTime) { markActivityRead(before: $b) }`, { b: past }, alice.token)).markActivityRead).toBe(0);
+    // A time in the future marks up to now only: what happens later is still unread.
+    const future = new Date(Date.now() + 365 * 86_400_000).toISOString();
+    ok(await stack.gql(`mutation ($b: DateTime) { markActivityRead(before: $b) }`, { b: future }, alice.token));
+    await m(LIKE, { id: post }, carol);
+    expect((await news(alice)).unreadActivityCount).toBe(1);
   });
 });
 
