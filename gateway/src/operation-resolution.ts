@@ -6,9 +6,7 @@
 // malformed input (BAD_USER_INPUT, field `operationName`), as in any other string we are sent.
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind } from 'graphql';
-import { ControlCharacterError } from '@fffoto/shared/input-hygiene';
-
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+import { CONTROL_CHARACTERS, ControlCharacterError } from '@fffoto/shared/input-hygiene';
 
 export function operationResolutionPlugin<C extends object>(): ApolloServerPlugin<C> {
   return {
@@ -16,7 +14,7 @@ export function operationResolutionPlugin<C extends object>(): ApolloServerPlugi
       return {
         async didResolveOperation({ request, operation, document }) {
           const name = request.operationName;
-          if (typeof name === 'string' && CONTROL.test(name)) throw new ControlCharacterError('operationName');
+          if (typeof name === 'string' && CONTROL_CHARACTERS.test(name)) throw new ControlCharacterError('operationName');
           if (operation) return;
           const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length;
           const message = name
