@@ -4,7 +4,7 @@
 // a local SigV4-checking S3 server, and an in-process queue and pub/sub. Data lives in .data/.
 // In production each process runs on its own (see docker-compose.yml).
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { createPgliteServer } from './pglite-server.ts';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -51,7 +51,7 @@ await runMain(async () => {
 
   if (!env.DATABASE_URL) {
     const db = await PGlite.create(path.join(DATA, 'pglite'));
-    const server = new PGLiteSocketServer({ db, port: Number(env.PGLITE_PORT ?? 54329), host: '127.0.0.1', maxConnections: 40 }); // users + media pools (10 each), with room
+    const server = createPgliteServer({ db, port: Number(env.PGLITE_PORT ?? 54329), host: '127.0.0.1', maxConnections: 100 }); // every subgraph's pool (10 each) and the worker's, with room
     await server.start();
     env.DATABASE_URL = `postgresql://postgres@127.0.0.1:${env.PGLITE_PORT ?? 54329}/postgres?sslmode=disable`;
     stops.push({ stop: async () => { await server.stop(); await db.close(); } });

@@ -55,7 +55,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dbName = `fffoto_test_${id}`;
   let databaseUrl: string;
   try {
-    await dropStaleDatabases(['fffoto_test', 'fffoto_migrate_test']);
+    await dropStaleDatabases(['fffoto_test', 'fffoto_migrate_test', 'fffoto_stack']);
     databaseUrl = await createDatabase(dbName);
   } catch (err) {
     await pg.stop();

@@ -8,15 +8,17 @@ import type { GraphQLError } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { authenticate, createTokenVerifier, type Viewer } from '@fffoto/shared/auth';
 import { baseShape, flag, loadConfig, port, redisShape, tokenVerifyShape, z } from '@fffoto/shared/config';
-import { createLogger } from '@fffoto/shared/logger';
+import { createLogger, type Logger } from '@fffoto/shared/logger';
 import { openRevocations } from '@fffoto/shared/revocation';
 import { createHttpService, finishApp, graphqlBody, listen, NotReadyError } from '@fffoto/shared/http';
 import { inputHygienePlugin } from '@fffoto/shared/input-hygiene';
 import { limitsFromConfig, operationLimits, operationLimitsShape, withOperationLimitCodes } from '@fffoto/shared/operation-limits';
 import { formatError, telemetryOff, type ServiceHandle } from '@fffoto/shared/server';
 import { EntityFetchBatcher, type EntitiesResponse } from './dedupe-representations.ts';
+import { operationResolutionPlugin } from './operation-resolution.ts';
 import { responseIntegrityPlugin } from './response-integrity.ts';
 import { subgraphFetcher } from './subgraph-fetcher.ts';
+import { outageOf, SubgraphUnavailableError, unavailableResponse } from './subgraph-outage.ts';
 
 export const gatewayConfigShape = {
   ...baseShape,
@@ -63,7 +65,12 @@ type ProcessOptions = Parameters<RemoteGraphQLDataSource<GatewayContext>['proces
 type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;
 
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, private readonly batchEntities: boolean) {
+  constructor(
+    private readonly name: string,
+    url: string,
+    private readonly batchEntities: boolean,
+    private readonly log: Logger,
+  ) {
     super({ url, fetcher: subgraphFetcher });
   }
 
@@ -80,7 +87,29 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (context.authorization) request.http?.headers.set('authorization', context.authorization);
   }
 
+  /** A fetch that got no GraphQL answer because the subgraph is unreachable (subgraph-outage.ts). */
+  override didEncounterError(...[error, _request, response]: Parameters<RemoteGraphQLDataSource['didEncounterError']>): void {
+    throw outageOf(this.name, error, response) ?? error;
+  }
+
+  /** The fields of a fetch to an unreachable subgraph fail as SERVICE_UNAVAILABLE, each at its path. */
   override async process(options: ProcessOptions): Promise<SubgraphResponse> {
+    // Read before the fetch: entity batching replaces the first fetch's variables with the merged list.
+    const reps = options.request.variables?.representations;
+    try {
+      return await this.fetch(options);
+    } catch (err) {
+      if (!(err instanceof SubgraphUnavailableError)) throw err;
+      this.log.warn({ subgraph: this.name, err: (err.cause as Error)?.message }, 'subgraph unreachable');
+      return unavailableResponse(err, {
+        query: options.request.query,
+        document: 'document' in options ? options.document : undefined,
+        representationCount: Array.isArray(reps) ? reps.length : undefined,
+      }) as SubgraphResponse;
+    }
+  }
+
+  private async fetch(options: ProcessOptions): Promise<SubgraphResponse> {
     const { query, variables } = options.request;
     const reps = variables?.representations;
     if (!this.batchEntities || !query || !Array.isArray(reps) || !query.includes('_entities')) return super.process(options);
@@ -102,7 +131,7 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
     buildService: ({ name, url }) => {
       const resolved = overrides[name] ?? url!;
       subgraphUrls.set(name, resolved);
-      return new SubgraphDataSource(resolved, config.GATEWAY_BATCH_ENTITIES);
+      return new SubgraphDataSource(name, resolved, config.GATEWAY_BATCH_ENTITIES, log);
     },
     logger: log,
   });
@@ -142,7 +171,13 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
     validationRules: limits.validationRules,
     // No "Did you mean …?" suggestions (schema details) in production error messages.
     hideSchemaDetailsFromClientErrors: production,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), inputHygienePlugin(), responseIntegrityPlugin(), ...telemetryOff],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      operationResolutionPlugin(),
+      inputHygienePlugin(),
+      responseIntegrityPlugin(),
+      ...telemetryOff,
+    ],
   });
   await server.start();
 

@@ -11,6 +11,7 @@ import type { ServiceHandle } from '@fffoto/shared/server';
 import { subgraphAgent } from '../src/subgraph-fetcher.ts';
 import { startMedia } from '../../subgraphs/media/src/app.ts';
 import { loadMediaConfig } from '../../subgraphs/media/src/config.ts';
+import { redisAvailable } from '../../tests/support/needs.ts';
 import { startMediaWorker } from '../../subgraphs/media/src/worker/app.ts';
 import { startUsers, loadUsersConfig } from '../../subgraphs/users/src/app.ts';
 import { errorCode, graphqlClient, ok, type GqlResponse } from '../../tests/support/client.ts';
@@ -180,6 +181,7 @@ describe('control characters in input (finding 10)', () => {
     ['logIn login, literal', 'mutation { logIn(input: { login: "a\\u0000", password: "x" }) { accessToken } }', 'input.login'],
     ['signUp handle, literal', 'mutation { signUp(input: { handle: "h\\u001b", email: "e@example.com", password: "long enough password" }) { accessToken } }', 'input.handle'],
     ['searchUsers query, DEL', '{ searchUsers(query: "ab\\u007f") { id } }', 'query'],
+    ['searchUsers query, C1 (CSI)', '{ searchUsers(query: "ab\\u009b") { id } }', 'query'],
   ])('gateway: %s → BAD_USER_INPUT naming the field', async (_name, query, field) => {
     const res = await gql(query);
     expect(res.status).toBe(400);
@@ -222,8 +224,10 @@ describe('the users subgraph is no side door (finding 11)', () => {
 
 describe('HTTP-level refusals are JSON, with no X-Powered-By (finding 12)', () => {
   let worker: ServiceHandle;
+  // The worker process exists only with Redis (it consumes the BullMQ queue).
+  const withWorker = redisAvailable();
   beforeAll(async () => {
-    worker = await startMediaWorker(loadMediaConfig({ ...stack.env, WORKER_HEALTH_PORT: '0' }));
+    if (withWorker) worker = await startMediaWorker(loadMediaConfig({ ...stack.env, WORKER_HEALTH_PORT: '0' }));
   });
   afterAll(() => worker?.stop());
 
@@ -257,7 +261,7 @@ describe('HTTP-level refusals are JSON, with no X-Powered-By (finding 12)', () =
     await expectJsonRefusal(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
-  it.each([...graphqlEndpoints, ['media worker', () => worker.url] as [string, () => string]])(
+  it.each([...graphqlEndpoints, ...(withWorker ? [['media worker', () => worker.url] as [string, () => string]] : [])])(
     '%s: an unknown route → 404 JSON; /health has no X-Powered-By',
     async (_name, url) => {
       await expectJsonRefusal(await fetch(`${originOf(url())}/no-such-route`), 404, 'NOT_FOUND');

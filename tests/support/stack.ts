@@ -5,6 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createDb, type Db } from '@fffoto/shared/db';
+import { migrate } from '@fffoto/shared/migrate';
+import { redisAvailable } from './needs.ts';
+import { createDatabase, dropDatabase, uniqueName } from './pg-admin.ts';
 import type { ServiceHandle } from '@fffoto/shared/server';
 import { composeFromConfig } from '../../gateway/src/compose.ts';
 import { loadGatewayConfig, startGateway } from '../../gateway/src/app.ts';
@@ -70,6 +73,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const handles: ServiceHandle[] = [];
   const cleanups: Array<() => Promise<void> | void> = [];
+  let dropOwnDatabase: (() => Promise<void>) | undefined;
+  if (!redisAvailable() && !options.env?.DATABASE_URL) {
+    // Without Redis, media runs the embedded in-process queue, which (as after an `npm start`
+    // restart) takes up every unfinished loop of its database: stacks sharing the run's
+    // database would encode each other's loops. Each gets a migrated database of its own.
+    const name = uniqueName('fffoto_stack');
+    base.DATABASE_URL = await createDatabase(name);
+    await migrate(base.DATABASE_URL);
+    dropOwnDatabase = () => dropDatabase(name);
+  }
   const statements: string[] = [];
   const mediaStatements: string[] = [];
   const usersDb = createDb(base.DATABASE_URL!, { onQuery: (sql) => statements.push(sql) });
@@ -168,6 +181,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async stop() {
       for (const h of handles) await h.stop();
       for (const c of cleanups) await c();
+      await dropOwnDatabase?.();
     },
   };
 }

@@ -132,9 +132,11 @@ function redisConsumer(url: string, prefix: string, stream: string, copts: Consu
   const loop = async () => {
     // The group starts at the beginning of the stream, so a subgraph deployed (or created)
     // after events were published still gets them.
-    await reader.client.xgroup('CREATE', stream, group, '0', 'MKSTREAM').catch((err: Error) => {
-      if (!/BUSYGROUP/.test(err.message)) throw err;
-    });
+    const createGroup = () =>
+      reader.client.xgroup('CREATE', stream, group, '0', 'MKSTREAM').catch((err: Error) => {
+        if (!/BUSYGROUP/.test(err.message)) throw err;
+      });
+    await createGroup();
     // What this consumer name left pending (none for a fresh name, but cheap), then new ones.
     while (running) {
       try {
@@ -149,6 +151,9 @@ function redisConsumer(url: string, prefix: string, stream: string, copts: Consu
         if (res) for (const [, entries] of res) await handle(entries);
       } catch (err) {
         if (!running) break;
+        // Redis lost its data (a restart without persistence): the stream and our group are
+        // gone. Make them again, or this consumer would read nothing, ever.
+        if (/NOGROUP/.test((err as Error).message)) await createGroup().catch(() => undefined);
         log?.warn({ err: (err as Error).message, group }, 'event stream read failed; retrying');
         await new Promise((r) => setTimeout(r, 1_000).unref());
       }

@@ -1,12 +1,14 @@
 // Input hygiene, once for every operation (gateway and subgraphs), before anything executes:
 // a control character in any string the caller sends — in a literal argument or in a variable,
 // however deeply nested — is refused as BAD_USER_INPUT naming the field (`input.email`).
-// Newline, carriage return and tab are text; NUL and the other C0 controls and DEL are not
-// (Postgres refuses NUL in text outright, which used to surface as INTERNAL_SERVER_ERROR).
+// Newline, carriage return and tab are text; NUL and the other C0 controls, DEL and the C1
+// controls are not (Postgres refuses NUL in text outright, which used to surface as
+// INTERNAL_SERVER_ERROR; U+009B is a one-byte terminal escape introducer).
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
 
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/** Control characters that are never text: C0 but tab, newline and carriage return; DEL; C1. */
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
 /** Arguments that carry the gateway's own data, not the caller's (entity representations). */
 const INTERNAL_ARGUMENTS = new Set(['representations']);
@@ -25,7 +27,7 @@ export function findControlCharacter(document: DocumentNode, variables: Record<s
   const inRuntime = (value: unknown, path: string): void => {
     if (found) return;
     if (typeof value === 'string') {
-      if (CONTROL.test(value)) found = path;
+      if (CONTROL_CHARACTERS.test(value)) found = path;
     } else if (Array.isArray(value)) {
       value.forEach((v, i) => inRuntime(v, `${path}.${i}`));
     } else if (value && typeof value === 'object') {
@@ -36,7 +38,7 @@ export function findControlCharacter(document: DocumentNode, variables: Record<s
     if (found) return;
     switch (node.kind) {
       case Kind.STRING:
-        if (CONTROL.test(node.value)) found = path;
+        if (CONTROL_CHARACTERS.test(node.value)) found = path;
         break;
       case Kind.LIST:
         node.values.forEach((v, i) => inLiteral(v, `${path}.${i}`));

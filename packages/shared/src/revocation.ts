@@ -9,7 +9,9 @@
 // (minutes), users re-checks the account row on every operation on it, and refusing every
 // request of every user while Redis is down would be a worse outage than a revoked token
 // living on until its expiry. The check never hangs: it is skipped at once while the client
-// is not connected, and otherwise bounded by the command policy's timeout.
+// is not connected, and otherwise given REVOCATION_CHECK_BUDGET_MS (far below the command
+// policy's timeout): a hung Redis (connected, not answering) costs each process an
+// authenticated request passes through at most that, not the 1.5 s command timeout per hop.
 import { connectRedis, isRedisOutage, type RedisConnection } from './redis.ts';
 import type { Logger } from './logger.ts';
 
@@ -28,6 +30,9 @@ export interface Revocations {
   isRevoked(claims: TokenClaims): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** How long a revocation check may wait for Redis before it fails open (with a warning). */
+export const REVOCATION_CHECK_BUDGET_MS = 300;
 
 /** How long a check's answer is reused in this process (revocations reach it within this). */
 export const REVOCATION_CACHE_MS = 1_000;
@@ -79,6 +84,27 @@ export interface RevocationOptions {
   prefix: string;
   log?: Logger;
   cacheMs?: number;
+  /** Default REVOCATION_CHECK_BUDGET_MS. */
+  checkBudgetMs?: number;
+}
+
+const OVER_BUDGET = Symbol('over budget');
+
+/** `promise`, or OVER_BUDGET once `ms` have passed (the command itself runs on to its own timeout). */
+async function withinBudget<T>(ms: number, promise: Promise<T>): Promise<T | typeof OVER_BUDGET> {
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<typeof OVER_BUDGET>((resolve) => {
+    // Through setImmediate: after an event-loop stall the timer fires before pending replies
+    // are read; one more poll phase lets an answer that did arrive in time win.
+    timer = setTimeout(() => setImmediate(() => resolve(OVER_BUDGET)), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([promise, budget]);
+  } finally {
+    clearTimeout(timer);
+    promise.catch(() => undefined); // a late rejection after the budget is not unhandled
+  }
 }
 
 export function openRevocations(opts: RevocationOptions): Revocations {
@@ -87,6 +113,7 @@ export function openRevocations(opts: RevocationOptions): Revocations {
     : undefined;
   const memory = memoryStore(opts.prefix, !redis);
   const cacheMs = opts.cacheMs ?? REVOCATION_CACHE_MS;
+  const budgetMs = opts.checkBudgetMs ?? REVOCATION_CHECK_BUDGET_MS;
   const cache = new Map<string, { revoked: boolean; until: number }>();
 
   const write = async (parts: string[], value: number, ttlSeconds: number) => {
@@ -115,7 +142,12 @@ export function openRevocations(opts: RevocationOptions): Revocations {
     const keys = [redis.key(...userKey(claims.userId))];
     if (claims.sessionId) keys.push(redis.key(...sessionKey(claims.sessionId)));
     try {
-      const [user, session] = await redis.client.mget(...keys);
+      const answer = await withinBudget(budgetMs, redis.client.mget(...keys));
+      if (answer === OVER_BUDGET) {
+        opts.log?.warn({ budgetMs }, 'revocation check skipped: redis did not answer in time (failing open)');
+        return false;
+      }
+      const [user, session] = answer;
       return revokedByUser(user ? Number(user) : undefined, claims.issuedAt) || (session !== null && session !== undefined);
     } catch (err) {
       if (!isRedisOutage(err)) throw err;

@@ -3,28 +3,43 @@
 // (shared/events.ts, published from the users subgraph's outbox), read by the consumer group
 // "media": if media is down when the account is deleted, the cleanup runs when it is back.
 // Idempotent: an event handled twice (redelivery after a crash) finds nothing left to delete.
+// S3 cannot revoke a presigned URL: one handed out before the deletion may still PUT after this
+// ran, under a prefix no row points at. So the row deletes also record a purge (media_purges),
+// and the upload sweeper deletes uploads/<userId>/ again once every such URL has expired.
 import type { Db } from '@fffoto/shared/db';
 import { eventTypes, openEventBus, type Consumer, type EventHandler } from '@fffoto/shared/events';
 import { isUuid } from '@fffoto/shared/ids';
 import type { Logger } from '@fffoto/shared/logger';
+import { loopPrefix, userUploadsPrefix } from './limits.ts';
 import type { ObjectStorage } from './storage.ts';
 
 export interface CleanupDeps {
   db: Db;
   storage: ObjectStorage;
   log: Logger;
+  /** UPLOAD_URL_TTL_SECONDS: how long a URL handed out before the deletion may still be used. */
+  uploadUrlTtlSeconds: number;
 }
+
+/** Added to the URLs' lifetime: S3 checks expiry by its own clock, which may run behind ours. */
+export const PURGE_MARGIN_SECONDS = 300;
 
 export async function deleteUserMedia(deps: CleanupDeps, userId: string): Promise<{ loops: number; uploads: number }> {
   const { db, storage } = deps;
   const loops = await db.loop.findMany({ where: { ownerId: userId }, select: { id: true } });
   // Objects first, rows last: if this fails half-way, the rows still say what to delete next time.
-  for (const loop of loops) await storage.deletePrefix(`loops/${loop.id}/`);
-  await storage.deletePrefix(`uploads/${userId}/`);
+  for (const loop of loops) await storage.deletePrefix(loopPrefix(loop.id));
+  await storage.deletePrefix(userUploadsPrefix(userId));
+  const purgeAfter = new Date(Date.now() + (deps.uploadUrlTtlSeconds + PURGE_MARGIN_SECONDS) * 1000);
   const [deletedLoops, deletedUploads] = await db.$transaction([
     db.loop.deleteMany({ where: { ownerId: userId } }),
     db.upload.deleteMany({ where: { ownerId: userId } }),
+    db.mediaPurge.upsert({ where: { userId }, create: { userId, purgeAfter }, update: { purgeAfter } }),
   ]);
+  // Again, now that the rows are gone: an encode that wrote its outputs after the first pass
+  // but marked READY before the rows went would otherwise leave them. (One writing after this
+  // finds no row and removes its own outputs: encode-job.ts.)
+  for (const loop of loops) await storage.deletePrefix(loopPrefix(loop.id));
   return { loops: deletedLoops.count, uploads: deletedUploads.count };
 }
 

@@ -12,7 +12,7 @@ import { MediaService } from './media-service.ts';
 import { createPreviewer } from './preview.ts';
 import { startPeriodic } from './periodic.ts';
 import { requeueLostLoops } from './reconciler.ts';
-import { sweepAbandonedUploads } from './sweeper.ts';
+import { sweepAbandonedUploads, sweepDuePurges } from './sweeper.ts';
 import { createRateLimit } from '@fffoto/shared/rate-limit';
 import { resolvers } from './resolvers.ts';
 import { createQueue, createRuntime, type RuntimeOverrides } from './runtime.ts';
@@ -42,16 +42,25 @@ export async function startMedia(config: MediaConfig, overrides: RuntimeOverride
     const requeued = await media.requeueUnfinished();
     if (requeued) log.info({ requeued }, 'requeued unfinished loops');
   }
-  const previewer = createPreviewer(media, { perMinute: config.PREVIEW_PER_MINUTE, redis: rt.redis });
-  const sweeper = startPeriodic('upload-sweeper', config.UPLOAD_SWEEP_INTERVAL_SECONDS * 1000, () =>
-    sweepAbandonedUploads(rt.db, rt.storage, { lifetimeSeconds: config.UPLOAD_LIFETIME_SECONDS }, log), log);
+  const previewer = createPreviewer(media, { perMinute: config.PREVIEW_PER_MINUTE, timeoutMs: config.PREVIEW_TIMEOUT_MS, redis: rt.redis });
+  const sweeper = startPeriodic('upload-sweeper', config.UPLOAD_SWEEP_INTERVAL_SECONDS * 1000, async () => {
+    await sweepAbandonedUploads(rt.db, rt.storage, { lifetimeSeconds: config.UPLOAD_LIFETIME_SECONDS }, log);
+    await sweepDuePurges(rt.db, rt.storage, {}, log);
+  }, log);
   // With Redis, jobs can be lost (restart, outage during createLoop): look for them periodically.
   const reconciler = config.REDIS_URL
     ? startPeriodic('loop-reconciler', config.RECONCILE_INTERVAL_SECONDS * 1000, () =>
         requeueLostLoops(rt.db, queue, { afterSeconds: config.RECONCILE_AFTER_SECONDS }, log), log)
     : undefined;
   const revocations = openRevocations({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, log });
-  const cleanup = startAccountCleanup({ db: rt.db, storage: rt.storage, log, redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX });
+  const cleanup = startAccountCleanup({
+    db: rt.db,
+    storage: rt.storage,
+    log,
+    uploadUrlTtlSeconds: config.UPLOAD_URL_TTL_SECONDS,
+    redisUrl: config.REDIS_URL,
+    prefix: config.REDIS_PREFIX,
+  });
   return startSubgraph({
     name: 'media',
     typeDefs,

@@ -27,6 +27,8 @@ export const mediaConfigShape = {
   /** How long presigned upload URLs stay valid. */
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(600),
   PREVIEW_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /** previewLoop runs in the request: past this it stops and answers SERVICE_UNAVAILABLE. */
+  PREVIEW_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   /** requestUpload calls per user per window (each call signs up to 20 URLs). */
   UPLOAD_REQUESTS_PER_WINDOW: z.coerce.number().int().positive().default(300),
   UPLOAD_REQUEST_WINDOW_SECONDS: z.coerce.number().int().positive().default(3600),

@@ -29,6 +29,7 @@ export function encodeJobHandler(deps: EncodeDeps) {
     const loop = await deps.db.loop.findUnique({ where: { id: loopId }, include: { upload: true } });
     if (!loop) throw new UnrecoverableError(`loop ${loopId} does not exist`);
     if (!(await deps.loops.markProcessing(loopId))) {
+      if (await removeIfDeleted(deps, loopId)) return;
       log.info({ status: loop.status }, 'loop already finished; nothing to do');
       return;
     }
@@ -79,6 +80,9 @@ export function encodeJobHandler(deps: EncodeDeps) {
         gifBytes: out.gif.length,
         posterBytes: out.poster.length,
       });
+      // No row any more: its owner was deleted while this encoded. The account cleanup has
+      // already deleted the prefix, so what was just written is ours to remove.
+      if (!ready) await removeIfDeleted(deps, loopId);
       log.info({ ms: Date.now() - started, frames: out.frameCount, ready: Boolean(ready) }, 'loop encoded');
     } catch (err) {
       if (err instanceof PartError || isMediaInputError(err)) {
@@ -103,9 +107,20 @@ class PartError extends Error {}
  */
 export async function failLoop(deps: Pick<EncodeDeps, 'storage' | 'loops' | 'log'>, loopId: string, reason: string) {
   const failed = await deps.loops.markFailed(loopId, reason);
-  if (!failed) return;
+  if (!failed) {
+    await removeIfDeleted(deps, loopId); // partial outputs of a loop deleted meanwhile
+    return;
+  }
   await deps.storage.deletePrefix(loopPrefix(loopId));
   deps.log.warn({ loopId, reason }, 'loop failed');
+}
+
+/** Deletes the outputs of a loop whose row is gone (account deleted mid-encode); true if it was. */
+async function removeIfDeleted(deps: Pick<EncodeDeps, 'storage' | 'loops' | 'log'>, loopId: string): Promise<boolean> {
+  if (await deps.loops.get(loopId)) return false;
+  await deps.storage.deletePrefix(loopPrefix(loopId));
+  deps.log.info({ loopId }, 'loop deleted while encoding; removed its outputs');
+  return true;
 }
 
 function failureReason(err: Error): string {

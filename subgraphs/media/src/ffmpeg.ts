@@ -338,6 +338,12 @@ export async function encodeMp4(frames: FrameSource, opts: EncodeMp4Options): Pr
 
 // ---------------------------------------------------------------- extract
 
+/**
+ * Clips larger than this on a side are refused from the probe, before any frame is decoded:
+ * decoding and scaling 8K frames takes far longer than a request (or a job) should.
+ */
+export const MAX_CLIP_SIDE = 4096;
+
 export interface ExtractOptions extends RunOptions {
   /** At most this many frames, spread evenly over the clip (default 10). */
   maxFrames?: number;
@@ -367,6 +373,9 @@ export async function extractFrames(video: Buffer, opts: ExtractOptions = {}): P
     }
     if (info.durationSec > maxDurationSec + 0.05) {
       throw new FfmpegInputError(`the clip is ${info.durationSec.toFixed(1)} s long; loops are made from clips of at most ${maxDurationSec} s`);
+    }
+    if (info.width > MAX_CLIP_SIDE || info.height > MAX_CLIP_SIDE) {
+      throw new FfmpegInputError(`the clip is ${info.width}×${info.height} px; clips may be at most ${MAX_CLIP_SIDE} px on a side`);
     }
     let sampleRate = maxFrames / info.durationSec;
     if (opts.fps) sampleRate = Math.min(sampleRate, opts.fps);

@@ -17,8 +17,13 @@ export const FPS = { min: MIN_FPS, max: MAX_FPS, default: DEFAULT_FPS };
 
 /** Sizes in messages people read. */
 export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const bytes = (n: number) => `${n.toLocaleString('en-US')} bytes`;
+/** "is <size>; the limit is <limit>", in bytes when the rounded MB would read the same. */
+export const sizeOverLimit = (size: number, limit: number) =>
+  mb(size) === mb(limit) ? `is ${bytes(size)}; the limit is ${bytes(limit)}` : `is ${mb(size)}; the limit is ${mb(limit)}`;
 
-export const uploadPrefix = (ownerId: string, uploadId: string) => `uploads/${ownerId}/${uploadId}/`;
+export const userUploadsPrefix = (ownerId: string) => `uploads/${ownerId}/`;
+export const uploadPrefix = (ownerId: string, uploadId: string) => `${userUploadsPrefix(ownerId)}${uploadId}/`;
 export const partKey = (ownerId: string, uploadId: string, index: number) =>
   `${uploadPrefix(ownerId, uploadId)}${String(index).padStart(2, '0')}`;
 

@@ -8,7 +8,7 @@ import type { LoopQueue } from './queue.ts';
 import { isUuid } from '@fffoto/shared/ids';
 import type { LoopStore } from './loop-store.ts';
 import {
-  CONTENT_TYPES, FPS, mb, PART_COUNT, partKey, uploadPrefix,
+  CONTENT_TYPES, FPS, mb, PART_COUNT, partKey, sizeOverLimit, uploadPrefix,
 } from './limits.ts';
 
 export interface LoopInput {
@@ -91,7 +91,7 @@ export class MediaService {
     if (bad >= 0) throw badInput(`Part ${bad} must be at least 1 byte.`, 'partSizes');
     const over = partSizes.findIndex((n) => n > limit);
     if (over >= 0) {
-      throw gqlError('PAYLOAD_TOO_LARGE', `Part ${over} is ${mb(partSizes[over]!)}; the limit is ${mb(limit)}.`, { field: 'partSizes' });
+      throw gqlError('PAYLOAD_TOO_LARGE', `Part ${over} ${sizeOverLimit(partSizes[over]!, limit)}.`, { field: 'partSizes' });
     }
     return partSizes;
   }
@@ -128,7 +128,7 @@ export class MediaService {
     const oversize = heads.findIndex((h) => h!.size > limit);
     if (oversize >= 0) {
       await this.storage.deletePrefix(uploadPrefix(upload.ownerId, upload.id));
-      throw gqlError('PAYLOAD_TOO_LARGE', `Part ${oversize} is ${mb(heads[oversize]!.size)}; the limit is ${mb(limit)}. The upload was discarded.`, { field: 'uploadId' });
+      throw gqlError('PAYLOAD_TOO_LARGE', `Part ${oversize} ${sizeOverLimit(heads[oversize]!.size, limit)}. The upload was discarded.`, { field: 'uploadId' });
     }
     const empty = heads.findIndex((h) => h!.size === 0);
     if (empty >= 0) throw badInput(`Part ${empty} is empty.`, 'uploadId');

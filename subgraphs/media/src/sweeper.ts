@@ -8,7 +8,7 @@
 // The bucket lifecycle rule (README) is the backstop for anything this never sees.
 import type { Db } from '@fffoto/shared/db';
 import type { Logger } from '@fffoto/shared/logger';
-import { uploadPrefix } from './limits.ts';
+import { uploadPrefix, userUploadsPrefix } from './limits.ts';
 import type { ObjectStorage } from './storage.ts';
 
 export interface SweepOptions {
@@ -38,4 +38,31 @@ export async function sweepAbandonedUploads(db: Db, storage: ObjectStorage, opts
   }
   if (swept) log?.info({ swept }, 'deleted abandoned uploads');
   return swept;
+}
+
+/**
+ * Deletes uploads/<userId>/ of deleted accounts once their purge is due (account-cleanup.ts:
+ * every presigned URL handed out before the deletion has expired by then), then the purge row.
+ * Same locking as above: replicas skip a row being purged; a crash before the commit repeats it.
+ */
+export async function sweepDuePurges(db: Db, storage: ObjectStorage, opts: { batch?: number } = {}, log?: Logger): Promise<number> {
+  const now = new Date();
+  let purged = 0;
+  for (; purged < (opts.batch ?? 100); purged++) {
+    const found = await db.$transaction(async (tx) => {
+      const [row] = await tx.$queryRaw<Array<{ user_id: string }>>`
+        SELECT user_id::text AS user_id FROM media_purges
+        WHERE purge_after <= ${now}
+        ORDER BY purge_after
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED`;
+      if (!row) return false;
+      await storage.deletePrefix(userUploadsPrefix(row.user_id));
+      await tx.mediaPurge.delete({ where: { userId: row.user_id } });
+      return true;
+    }, { timeout: 30_000 });
+    if (!found) break;
+  }
+  if (purged) log?.info({ purged }, "purged deleted accounts' late uploads");
+  return purged;
 }

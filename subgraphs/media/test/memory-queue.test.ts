@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@fffoto/shared/logger';
+import { migrate } from '@fffoto/shared/migrate';
+import { createDatabase, dropDatabase, uniqueName } from '../../../tests/support/pg-admin.ts';
 import { loadMediaConfig } from '../src/config.ts';
 import { outputKeys } from '../src/limits.ts';
 import { MediaService } from '../src/media-service.ts';
@@ -20,10 +22,18 @@ let queue: LoopQueue;
 let media: MediaService;
 let mp4Puts = 0;
 
+let dbName: string;
+
 beforeAll(async () => {
   s3 = await startTestS3('fffoto-memory-queue');
+  // A database of its own: another embedded media in this run (no Redis) takes up every
+  // unfinished loop of its database at start, as after an `npm start` restart.
+  dbName = uniqueName('fffoto_stack');
+  const databaseUrl = await createDatabase(dbName);
+  await migrate(databaseUrl);
   const config = loadMediaConfig({
     ...process.env,
+    DATABASE_URL: databaseUrl,
     REDIS_URL: undefined,
     S3_ENDPOINT: s3.endpoint,
     S3_REGION: s3.region,
@@ -56,6 +66,7 @@ afterAll(async () => {
   await queue?.close();
   await rt?.close();
   await s3?.cleanup();
+  if (dbName) await dropDatabase(dbName);
 });
 
 async function waitForStatus(id: string, done: (s: string) => boolean, timeoutMs: number) {

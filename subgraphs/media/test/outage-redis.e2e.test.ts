@@ -89,7 +89,7 @@ describe.skipIf(skipWithout('redis-server', 'the Redis outage tests'))('media wi
       env: { REDIS_URL: redis.url, RECONCILE_AFTER_SECONDS: '1', RECONCILE_INTERVAL_SECONDS: '0.5' },
     });
     gql = graphqlClient(stack.gatewayUrl);
-    db = createDb(process.env.DATABASE_URL!);
+    db = createDb(stack.env.DATABASE_URL!);
   });
   afterAll(async () => {
     await redis?.start().catch(() => undefined); // let clients say goodbye to a live server

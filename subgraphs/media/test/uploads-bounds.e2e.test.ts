@@ -28,7 +28,7 @@ beforeAll(async () => {
     },
   });
   gql = graphqlClient(stack.gatewayUrl);
-  db = createDb(process.env.DATABASE_URL!);
+  db = createDb(stack.env.DATABASE_URL!);
 });
 afterAll(async () => {
   await db?.$disconnect();

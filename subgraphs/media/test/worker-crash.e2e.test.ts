@@ -33,7 +33,7 @@ describe.skipIf(skipWithout('redis', 'BullMQ stalled-job recovery'))('a worker k
   beforeAll(async () => {
     held = heldFfmpeg();
     stack = await startStack({ media: true, worker: false });
-    db = createDb(process.env.DATABASE_URL!);
+    db = createDb(stack.env.DATABASE_URL!);
     events = await recordLoopEvents(stack.env.REDIS_URL!, stack.env.REDIS_PREFIX!);
   });
   afterAll(async () => {

@@ -31,7 +31,7 @@ describe.skipIf(skipWithout('redis', 'the BullMQ worker under faults'))('the wor
   beforeAll(async () => {
     // One attempt per job (BullMQ stores attempts on the job: the enqueuer's setting counts).
     stack = await startStack({ media: true, worker: false, env: { MEDIA_MAX_FRAME_MB: '0.5', WORKER_ATTEMPTS: '1' } });
-    db = createDb(process.env.DATABASE_URL!);
+    db = createDb(stack.env.DATABASE_URL!);
     events = await recordLoopEvents(stack.env.REDIS_URL!, stack.env.REDIS_PREFIX!);
     gql = graphqlClient(stack.gatewayUrl);
     user = await signUpUser(gql, `faults_${Date.now().toString(36)}`);
@@ -147,7 +147,7 @@ describe.skipIf(skipWithout('redis', 'the BullMQ worker under faults'))('the wor
 describe.skipIf(skipWithout('redis', 'BullMQ retries'))('the worker with 2 attempts per job', () => {
   beforeAll(async () => {
     stack = await startStack({ media: true, worker: false, env: { WORKER_ATTEMPTS: '2' } });
-    db = createDb(process.env.DATABASE_URL!);
+    db = createDb(stack.env.DATABASE_URL!);
     events = await recordLoopEvents(stack.env.REDIS_URL!, stack.env.REDIS_PREFIX!);
     gql = graphqlClient(stack.gatewayUrl);
     user = await signUpUser(gql, `retries_${Date.now().toString(36)}`);
