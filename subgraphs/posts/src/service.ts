@@ -37,10 +37,12 @@ export class PostsService {
 
   async create(viewer: { id: string }, token: string | undefined, input: { loopId: string; caption?: string | null }): Promise<Post> {
     const { db, upstream } = this.deps;
-    await this.deps.createLimit.consume(viewer.id);
     const loopId = requireId(input.loopId, 'input.loopId');
     const caption = normaliseCaption(input.caption);
     const tags = parseHashtags(caption);
+    // After the checks that cost nothing (a typo must not spend the hour's quota), before the
+    // calls to media and users.
+    await this.deps.createLimit.consume(viewer.id);
 
     const loop = await upstream.loop(loopId, token);
     if (!loop) throw notFound('Loop');
@@ -80,8 +82,8 @@ export class PostsService {
   }
 
   async delete(viewer: { id: string }, id: string): Promise<boolean> {
-    await this.deps.writeLimit.consume(viewer.id);
     const postId = requireId(id, 'id');
+    await this.deps.writeLimit.consume(viewer.id);
     const post = await this.deps.db.post.findUnique({ where: { id: postId } });
     if (!post) throw notFound('Post');
     if (post.authorId !== viewer.id) throw forbidden('Only the author may delete a post.');
@@ -112,8 +114,9 @@ export class PostsService {
   }
 
   async pickWow(staff: { id: string }, id: string): Promise<Post> {
+    const postId = requireId(id, 'postId');
     await this.deps.writeLimit.consume(staff.id);
-    const post = await this.requirePost(requireId(id, 'postId'));
+    const post = await this.requirePost(postId);
     const tagged = await this.deps.db.postTag.findUnique({ where: { postId_tagName: { postId: post.id, tagName: WOW_TAG } } });
     if (!tagged) throw badInput('Only posts tagged #wow can be picked for WOW.', 'postId');
     await this.deps.db.wowPick.upsert({ where: { postId: post.id }, create: { postId: post.id, pickedBy: staff.id }, update: {} });
@@ -121,8 +124,9 @@ export class PostsService {
   }
 
   async unpickWow(staff: { id: string }, id: string): Promise<Post> {
+    const postId = requireId(id, 'postId');
     await this.deps.writeLimit.consume(staff.id);
-    const post = await this.requirePost(requireId(id, 'postId'));
+    const post = await this.requirePost(postId);
     await this.deps.db.wowPick.deleteMany({ where: { postId: post.id } });
     return post;
   }

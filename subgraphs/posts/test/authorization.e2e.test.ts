@@ -2,6 +2,7 @@
 // unauthenticated, on someone else's object, with bad input, and (createPost) on a loop that is
 // not READY or already posted → the right extensions.code, and nothing changed. Plus the
 // per-user rate limit on createPost.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCode, ok } from '../../../tests/support/client.ts';
 import { startStack, type Stack } from '../../../tests/support/stack.ts';
@@ -114,10 +115,17 @@ describe('pickWow / unpickWow', () => {
 describe('rate limit', () => {
   it(`allows ${POSTS_PER_HOUR} createPost calls per user per hour, then RATE_LIMITED with a wait; others unaffected`, async () => {
     const spammer = await newUser(gql, 'spam');
-    for (let i = 0; i < POSTS_PER_HOUR; i++) expect(errorCode(await createPost(gql, spammer, 'bad'))).toBe('BAD_USER_INPUT');
-    const limited = await createPost(gql, spammer, 'bad');
+    // Well-formed ids of loops that do not exist: each costs a call to media, so each counts.
+    for (let i = 0; i < POSTS_PER_HOUR; i++) expect(errorCode(await createPost(gql, spammer, randomUUID()))).toBe('NOT_FOUND');
+    const limited = await createPost(gql, spammer, randomUUID());
     expect(errorCode(limited)).toBe('RATE_LIMITED');
     expect(limited.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
-    expect(errorCode(await createPost(gql, bo, 'bad'))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await createPost(gql, bo, randomUUID()))).toBe('NOT_FOUND');
+  });
+
+  it('malformed input never spends the quota (a typo must not lock posting for an hour)', async () => {
+    const typist = await newUser(gql, 'typo');
+    for (let i = 0; i < POSTS_PER_HOUR + 3; i++) expect(errorCode(await createPost(gql, typist, `bogus-${i}`))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await createPost(gql, typist, randomUUID()))).toBe('NOT_FOUND');
   });
 });

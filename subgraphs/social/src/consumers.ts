@@ -76,6 +76,8 @@ export async function onUserDeleted(deps: ConsumerDeps, event: DomainEvent): Pro
     deps.db.$executeRaw`DELETE FROM blocks WHERE blocker_id = ${u}::uuid OR blocked_id = ${u}::uuid`,
     deps.db.$executeRaw`DELETE FROM feed_entries WHERE user_id = ${u}::uuid OR author_id = ${u}::uuid`,
     deps.db.$executeRaw`DELETE FROM activity_reads WHERE user_id = ${u}::uuid`,
+    // Their reports go with them (the staff queue would otherwise name a reporter who is gone).
+    deps.db.$executeRaw`DELETE FROM reports WHERE reporter_id = ${u}::uuid`,
     deps.db.$executeRaw`DELETE FROM post_refs WHERE author_id = ${u}::uuid`,
   ]);
   for (const id of postIds) await deps.trending.remove(id);

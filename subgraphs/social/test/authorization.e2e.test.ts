@@ -3,7 +3,7 @@
 // gets its extensions.code — and the tables are exactly as before.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectCode, knownPost, makeStaff, ok, people, startSocialStack, type Person, type SocialStack } from './support.ts';
+import { eventually, expectCode, knownPost, makeStaff, ok, PASSWORD, people, startSocialStack, type Person, type SocialStack } from './support.ts';
 
 let stack: SocialStack;
 let alice: Person; // author of the post
@@ -163,5 +163,20 @@ describe('what is allowed', () => {
     const staff = await makeStaff(stack, dave!);
     const list = ok(await stack.gql<{ reports: { edges: Array<{ node: { subject: string; reporter: { id: string } } }> } }>(REPORTS, {}, staff.token));
     expect(list.reports.edges.map((e) => [e.node.subject, e.node.reporter.id])).toEqual([[postId, bob!.id]]);
+  });
+
+  it('a reporter who deletes their account takes their reports along; the staff queue never goes null', async () => {
+    const [leaver] = await people(stack, 1, 'leaver');
+    ok(await stack.gql(M.report, { input: { subject: postId, reason: 'ABUSE' } }, leaver!.token));
+    const staff = await makeStaff(stack, dave!);
+    const REPORTS = `{ reports(first: 50) { edges { node { subject reporter { id } } } } }`;
+    ok(await stack.gql(`mutation { deleteAccount(password: "${PASSWORD}") }`, {}, leaver!.token));
+    // Right after: the queue loads (the reporter may still be listed, as null with a reason).
+    const right = await stack.gql<{ reports: { edges: unknown[] } | null }>(REPORTS, {}, staff.token);
+    expect(right.data?.reports).not.toBeNull();
+    const gone = await eventually(async () => (await stack.socialDb.report.count({ where: { reporterId: leaver!.id } })) === 0);
+    expect(gone).toBe(true);
+    const after = ok(await stack.gql<{ reports: { edges: Array<{ node: { reporter: { id: string } | null } }> } }>(REPORTS, {}, staff.token));
+    expect(after.reports.edges.map((e) => e.node.reporter?.id)).not.toContain(leaver!.id);
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadAndCreate, waitForLoop } from '../../../tests/support/media.ts';
 import { graphqlClient } from '../../../tests/support/client.ts';
 import { makeJpegFrames } from '../../media/test/support/frames.ts';
+import pg from 'pg';
 import { eventually, ok, PASSWORD, people, startSocialStack, type Person, type SocialStack } from './support.ts';
 
 let stack: SocialStack;
@@ -25,7 +26,7 @@ beforeAll(async () => {
   const gql = graphqlClient(stack.gatewayUrl);
   const frames = await makeJpegFrames(3, 64, 64);
   loops = [];
-  for (let i = 0; i < 2; i++) loops.push((await uploadAndCreate(gql, ada.token, frames, { fps: 5 })).loop.id);
+  for (let i = 0; i < 3; i++) loops.push((await uploadAndCreate(gql, ada.token, frames, { fps: 5 })).loop.id);
   for (const id of loops) expect((await waitForLoop(gql, id, undefined, 50_000)).status).toBe('READY');
 }, 120_000);
 afterAll(() => stack?.stop());
@@ -54,6 +55,29 @@ describe('social with real posts', () => {
       `COMMENT:${cy.handle}`, `LIKE:${bo.handle}`, `FOLLOW:${cy.handle}`, `FOLLOW:${bo.handle}`,
     ]);
     expect(adaNews.unreadActivityCount).toBe(4);
+  });
+
+  it('a post gone from posts but still in a feed is a null node with NOT_FOUND; the feed still loads', async () => {
+    const made = (await m(`mutation ($i: CreatePostInput!) { createPost(input: $i) { id } }`, { i: { loopId: loops[2] } }, ada)) as { createPost: { id: string } };
+    const ghost = made.createPost.id;
+    expect(await eventually(async () => (await feed(cy)).some((n) => n?.id === ghost))).toBe(true);
+    // As if post.deleted had not reached social yet: the row goes, the feed entry stays.
+    const db = new pg.Client({ connectionString: stack.env.DATABASE_URL });
+    await db.connect();
+    try {
+      await db.query('DELETE FROM posts WHERE id = $1', [ghost]);
+    } finally {
+      await db.end();
+    }
+    const res = await stack.gql<Feed>(FEED, {}, cy.token);
+    expect(res.data?.feed).toBeTruthy();
+    const index = res.data!.feed.edges.findIndex((e) => e.node === null);
+    expect(index).toBeGreaterThanOrEqual(0);
+    expect(res.data!.feed.edges.filter((e) => e.node !== null).length).toBeGreaterThan(0);
+    expect(res.errors?.some((e) => e.extensions?.code === 'NOT_FOUND' && JSON.stringify((e as { path?: unknown[] }).path) === JSON.stringify(['feed', 'edges', index, 'node']))).toBe(true);
+    // What post.deleted would have done, so the tests below see clean feeds.
+    await stack.socialDb.feedEntry.deleteMany({ where: { postId: ghost } });
+    await stack.socialDb.postRef.deleteMany({ where: { postId: ghost } });
   });
 
   it('unfollow removes from the feed; deletePost removes the post everywhere in social', async () => {

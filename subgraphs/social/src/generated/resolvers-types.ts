@@ -250,7 +250,8 @@ export type Report = {
   id: Scalars['ID']['output'];
   note?: Maybe<Scalars['String']['output']>;
   reason: ReportReason;
-  reporter: User;
+  /** Null, with an error saying why, while the reporter's account deletion is still being applied (their reports go with them). */
+  reporter?: Maybe<User>;
   status: ReportStatus;
   subject: Scalars['ID']['output'];
 };
@@ -599,7 +600,7 @@ export type ReportResolvers<ContextType = Context, ParentType extends ResolversP
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['ReportReason'], ParentType, ContextType>;
-  reporter?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  reporter?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ReportStatus'], ParentType, ContextType>;
   subject?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
