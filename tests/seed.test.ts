@@ -7,6 +7,8 @@ import { graphqlClient, ok, type GqlResponse } from './support/client.ts';
 import { spawnEntry, type ServiceProcess } from './support/processes.ts';
 import { skipWithout } from './support/needs.ts';
 import { startStack, type Stack } from './support/stack.ts';
+import { createDatabase, dropDatabase, uniqueName } from './support/pg-admin.ts';
+import { migrate } from '@fffoto/shared/migrate';
 import { LogInDocument, LoopByIdDocument } from './generated/graphql.ts';
 
 const DEMO = ['ada', 'bo.loops', 'cy_bounce'];
@@ -28,12 +30,17 @@ async function eventually<T>(check: () => Promise<T>, ms = 20_000): Promise<T> {
 describe.skipIf(skipWithout('redis', 'the seed against a stack with its BullMQ worker'))('npm run seed', () => {
   let stack: Stack;
   let seed: ServiceProcess | undefined;
+  // A database of its own: the checks count tags, WOW and News, which other files add to.
+  const dbName = uniqueName('fffoto_stack');
   beforeAll(async () => {
-    stack = await startStack({ media: true, worker: true, posts: true, social: true });
+    const databaseUrl = await createDatabase(dbName);
+    await migrate(databaseUrl);
+    stack = await startStack({ media: true, worker: true, posts: true, social: true, env: { DATABASE_URL: databaseUrl } });
   });
   afterAll(async () => {
     await seed?.kill();
     await stack?.stop();
+    await dropDatabase(dbName);
   });
 
   // The seed runs user-role.ts against the stack's database and Redis prefix (token revocation).
