@@ -35,12 +35,9 @@ import { startStack, type Stack } from '../../tests/support/stack.ts';
 import { deleteKeysWithPrefix } from '../../tests/support/redis-admin.ts';
 // Deterministic (mulberry32), so every run asks for the same loops.
 import { prng } from '../../subgraphs/media/src/pipeline/grain.ts';
+import { intEnv } from '../support/env.ts';
 
-const int = (name: string, fallback: number) => {
-  const v = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`);
-  return v;
-};
+const int = intEnv;
 const REQUESTS = int('BENCH_REQUESTS', 100);
 const ROUNDS = int('BENCH_ROUNDS', 5);
 const WARMUP = int('BENCH_WARMUP', 10);

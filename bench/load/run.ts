@@ -24,12 +24,9 @@ import { migrate } from '../../packages/shared/src/migrate.ts';
 import { createDatabase, dropDatabase, dropStaleDatabases, uniqueName } from '../../tests/support/pg-admin.ts';
 import { deleteKeysWithPrefix } from '../../tests/support/redis-admin.ts';
 import { startStack } from '../../tests/support/stack.ts';
+import { intEnv } from '../support/env.ts';
 
-const int = (name: string, fallback: number) => {
-  const v = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`);
-  return v;
-};
+const int = intEnv;
 const CLIENTS = int('BENCH_CLIENTS', 200);
 const SECONDS = int('BENCH_SECONDS', 30);
 const TIMEOUT_MS = int('BENCH_TIMEOUT_MS', 30_000);

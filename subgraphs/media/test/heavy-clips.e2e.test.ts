@@ -42,7 +42,8 @@ beforeAll(async () => {
   stack = await startStack({
     media: true,
     worker: true,
-    env: { PREVIEW_TIMEOUT_MS: '1000', WORKER_ATTEMPTS: '1', WORKER_JOB_TIMEOUT_MS: '3000' },
+    // Room for a probe on a busy machine; the timeout case holds ffmpeg, so it still times out.
+    env: { PREVIEW_TIMEOUT_MS: '6000', WORKER_ATTEMPTS: '1', WORKER_JOB_TIMEOUT_MS: '3000' },
   });
   gql = graphqlClient(stack.gatewayUrl);
   user = await signUpUser(gql, `heavy_${Date.now().toString(36)}`);

@@ -77,7 +77,10 @@ export async function startUsers(config: UsersConfig, deps: UsersDeps = {}): Pro
     redis,
   });
   const bus = openEventBus({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, log });
-  const relay = startOutboxRelay(db, usersOutbox, bus, log);
+  // The relay polls on a small pool of its own, so it never takes a connection a request needs
+  // (and its polling is not part of any request's statements).
+  const relayDb = createDb(config.DATABASE_URL, { poolSize: 2 });
+  const relay = startOutboxRelay(relayDb, usersOutbox, bus, log);
   const users = new UsersService(db, sessions, loginLimiter, relay);
   return startSubgraph({
     name: 'users',
@@ -100,6 +103,7 @@ export async function startUsers(config: UsersConfig, deps: UsersDeps = {}): Pro
     },
     onStop: async () => {
       await relay.stop();
+      await relayDb.$disconnect();
       await bus.close();
       await revocations.close();
       await redis?.close();
