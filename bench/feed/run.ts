@@ -24,12 +24,9 @@ import { deleteKeysWithPrefix } from '../../tests/support/redis-admin.ts';
 import { startStack, type Stack } from '../../tests/support/stack.ts';
 import { seedFeed } from './seed.ts';
 import { startStockGateway } from './stock-gateway.ts';
+import { intEnv } from '../support/env.ts';
 
-const int = (name: string, fallback: number) => {
-  const v = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`);
-  return v;
-};
+const int = intEnv;
 const SIZES = {
   users: int('BENCH_USERS', 1000),
   posts: int('BENCH_POSTS', 20_000),
