@@ -26,7 +26,7 @@ describe.skipIf(skipWithout('redis-server', 'the event-stream recovery test'))('
   });
   afterAll(async () => {
     await bus?.close();
-    await redis?.stop();
+    await redis?.kill();
   });
 
   it('delivers an event to the group, and goes on delivering after Redis restarts empty', async () => {

@@ -3,12 +3,10 @@
 // that per process it passes, not the 1.5 s command timeout: createLoop still answers
 // SERVICE_UNAVAILABLE inside the 5 s bound (README), and `{ me { id } }` answers at all.
 // Against a redis-server of this test's own, never the machine's.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCode, graphqlClient, type GqlResponse } from '../../tests/support/client.ts';
 import { putAll, requestUpload, signUpUser } from '../../tests/support/media.ts';
+import { startOwnRedis, type OwnRedis } from '../../tests/support/own-redis.ts';
 import { skipWithout } from '../../tests/support/needs.ts';
 import { startStack, type Stack } from '../../tests/support/stack.ts';
 import { CreateLoopDocument, LogInDocument } from '../../tests/generated/graphql.ts';
@@ -16,59 +14,26 @@ import { CreateLoopDocument, LogInDocument } from '../../tests/generated/graphql
 const ANSWER_WITHIN_MS = 5_000;
 const run = Date.now().toString(36);
 
-async function sparePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-async function startRedisServer(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-  probe.on('error', () => undefined); // refusals while it boots; connect() reports them
-  try {
-    for (let i = 0; ; i++) {
-      try {
-        await probe.connect();
-        await probe.ping();
-        return child;
-      } catch (err) {
-        if (i > 100 || child.exitCode !== null) throw err;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-  } finally {
-    probe.disconnect();
-  }
-}
-
 /** Resolves with the answer, or 'no answer' once `ms` have passed. */
 function within<T>(ms: number, promise: Promise<T>): Promise<T | 'no answer'> {
   return Promise.race([promise, new Promise<'no answer'>((r) => setTimeout(() => r('no answer'), ms).unref())]);
 }
 
 describe.skipIf(skipWithout('redis-server', 'the hung-Redis test'))('Redis hangs (SIGSTOP)', () => {
-  let redis: ChildProcess;
+  let redis: OwnRedis;
   let stack: Stack;
   let gql: ReturnType<typeof graphqlClient>;
 
   beforeAll(async () => {
-    const port = await sparePort();
-    redis = await startRedisServer(port);
+    redis = await startOwnRedis();
     // No worker: the job only needs to be queued (or not).
-    stack = await startStack({ media: true, env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+    stack = await startStack({ media: true, env: { REDIS_URL: redis.url } });
     gql = graphqlClient(stack.gatewayUrl);
   });
   afterAll(async () => {
-    if (redis?.exitCode === null) redis.kill('SIGCONT'); // let clients say goodbye to a live server
+    redis?.resume(); // let clients say goodbye to a live server
     await stack?.stop();
-    if (redis?.exitCode === null) {
-      const exited = new Promise((r) => redis.once('exit', r));
-      redis.kill('SIGKILL');
-      await exited;
-    }
+    await redis?.kill();
   });
 
   it('createLoop answers SERVICE_UNAVAILABLE within the bound; { me { id } } answers', async () => {
@@ -83,7 +48,7 @@ describe.skipIf(skipWithout('redis-server', 'the hung-Redis test'))('Redis hangs
     };
     const [createToken, meToken] = [await logIn(), await logIn()];
 
-    redis.kill('SIGSTOP');
+    redis.pause();
 
     const created = await within(ANSWER_WITHIN_MS, gql(CreateLoopDocument, { input: { uploadId: upload.id } }, createToken));
     expect(created, 'createLoop answered before the deadline').not.toBe('no answer');

@@ -1,8 +1,6 @@
 // Guards of the shared server, each provoked for real (issue 12): internal errors masked in
 // production, the media subgraph refusing every token it cannot verify (and bare identity
 // headers), and /ready answering 503 when the database or Redis goes away.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { exportJWK, exportPKCS8, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceHandle } from '@fffoto/shared/server';
@@ -12,7 +10,8 @@ import { loadUsersConfig, startUsers } from '../../subgraphs/users/src/app.ts';
 import { errorCode, graphqlClient, ok } from '../../tests/support/client.ts';
 import { composeSupergraphFile, originOf, serviceEnv, startGatewayService } from '../../tests/support/gateway-services.ts';
 import { signUpUser } from '../../tests/support/media.ts';
-import { redisServerBinary, skipWithout } from '../../tests/support/needs.ts';
+import { skipWithout } from '../../tests/support/needs.ts';
+import { startOwnRedis, type OwnRedis } from '../../tests/support/own-redis.ts';
 import { createDatabase, dropDatabase, uniqueName } from '../../tests/support/pg-admin.ts';
 import { startStack, type Stack } from '../../tests/support/stack.ts';
 
@@ -152,52 +151,29 @@ describe('/ready answers 503 when the database goes away', () => {
   });
 });
 
-/** A redis-server of this test's own on `port`, accepting connections when this resolves. */
-async function startRedisServer(port: number): Promise<ChildProcess> {
-  const child = spawn(redisServerBinary()!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (up) return child;
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error('redis-server did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe.skipIf(skipWithout('redis-server', '/ready with Redis down'))('/ready answers 503 when Redis goes away', () => {
-  let redis: ChildProcess;
-  let port: number;
+  let redis: OwnRedis;
   let media: ServiceHandle;
   let stack: Stack;
 
   beforeAll(async () => {
-    const probe = createNetServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    port = (probe.address() as AddressInfo).port;
-    await new Promise((r) => probe.close(r));
-    redis = await startRedisServer(port);
+    redis = await startOwnRedis();
     stack = await startStack({ media: true });
-    media = await startMedia(loadMediaConfig({ ...stack.env, REDIS_URL: `redis://127.0.0.1:${port}`, MEDIA_PORT: '0' }));
+    media = await startMedia(loadMediaConfig({ ...stack.env, REDIS_URL: redis.url, MEDIA_PORT: '0' }));
   });
   afterAll(async () => {
     // Redis back first: the media subgraph's queue and clients close cleanly only with it there.
-    if (redis && (redis.exitCode !== null || redis.signalCode !== null)) redis = await startRedisServer(port);
+    if (redis && !redis.running()) await redis.start();
     // Bounded: the media subgraph's stop() does not always return after a Redis restart (reported).
     await Promise.race([media?.stop(), new Promise((r) => setTimeout(r, 15_000).unref())]);
     await stack?.stop();
-    redis?.kill('SIGKILL');
+    await redis?.kill();
   });
 
   it('media: 200 with Redis up, 503 once it is killed', async () => {
     const ready = () => fetch(`${originOf(media.url)}/ready`);
     expect((await ready()).status).toBe(200);
-    const exited = new Promise((r) => redis.once('exit', r));
-    redis.kill('SIGKILL');
-    await exited;
+    await redis.kill();
     const after = await ready();
     expect(after.status).toBe(503);
     expect(await after.json()).toMatchObject({ status: 'unavailable', service: 'media' });

@@ -4,6 +4,7 @@ import { print, type DocumentNode } from 'graphql';
 
 export interface GqlError {
   message: string;
+  path?: Array<string | number>;
   extensions?: { code?: string; [key: string]: unknown };
 }
 export interface GqlResponse<R> {

@@ -2,62 +2,17 @@
 // it kills and restarts empty (--save "": a restart loses every job). Gateway, subgraphs and
 // the worker all use it. Nothing may hang, nothing may be an INTERNAL_SERVER_ERROR, and no
 // loop may be lost: the media process re-queues lost jobs by itself.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '@fffoto/shared/db';
 import { errorCode, graphqlClient, type GqlResponse } from '../../../tests/support/client.ts';
 import { putAll, requestUpload, signUpUser, uploadAndCreate, waitForLoop } from '../../../tests/support/media.ts';
+import { startOwnRedis, type OwnRedis } from '../../../tests/support/own-redis.ts';
 import { skipWithout } from '../../../tests/support/needs.ts';
 import { startStack, type Stack } from '../../../tests/support/stack.ts';
 import { CreateLoopDocument, PreviewLoopDocument } from '../../../tests/generated/graphql.ts';
 import { makeJpegFrames } from './support/frames.ts';
 
 const ANSWER_WITHIN_MS = 5_000;
-
-async function sparePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-/** A throwaway redis-server: no persistence, so a restart comes back empty. */
-class OwnRedis {
-  private child?: ChildProcess;
-  constructor(readonly port: number) {}
-  get url() {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-  async start() {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    const probe = new Redis(this.url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    probe.on('error', () => undefined); // refusals while it boots are expected; connect() reports them
-    try {
-      for (let i = 0; ; i++) {
-        try {
-          await probe.connect();
-          await probe.ping();
-          return;
-        } catch (err) {
-          if (i > 100) throw err;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
-    } finally {
-      probe.disconnect();
-    }
-  }
-  async kill() {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
 
 /** Resolves with the response, or with 'no answer' once `ms` have passed. */
 function within<T>(ms: number, promise: Promise<T>): Promise<T | 'no answer'> {
@@ -81,8 +36,7 @@ describe.skipIf(skipWithout('redis-server', 'the Redis outage tests'))('media wi
   }
 
   beforeAll(async () => {
-    redis = new OwnRedis(await sparePort());
-    await redis.start();
+    redis = await startOwnRedis();
     stack = await startStack({
       media: true,
       worker: true,
@@ -92,7 +46,7 @@ describe.skipIf(skipWithout('redis-server', 'the Redis outage tests'))('media wi
     db = createDb(stack.env.DATABASE_URL!);
   });
   afterAll(async () => {
-    await redis?.start().catch(() => undefined); // let clients say goodbye to a live server
+    if (redis && !redis.running()) await redis.start().catch(() => undefined); // let clients say goodbye to a live server
     await stack?.stop();
     await db?.$disconnect();
     await redis?.kill();
