@@ -3,7 +3,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway, RemoteGraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import type { GraphQLError } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { authenticate, createTokenVerifier, type Viewer } from '@fffoto/shared/auth';
@@ -17,6 +17,10 @@ import { formatError, telemetryOff, type ServiceHandle } from '@fffoto/shared/se
 import { EntityFetchBatcher, type EntitiesResponse } from './dedupe-representations.ts';
 import { operationResolutionPlugin } from './operation-resolution.ts';
 import { responseIntegrityPlugin } from './response-integrity.ts';
+import { serveClientSockets } from './live/client-sockets.ts';
+import { LiveHub } from './live/hub.ts';
+import { SubscriptionPlanner } from './live/subscription-plan.ts';
+import { Upstreams } from './live/upstream.ts';
 import { subgraphFetcher } from './subgraph-fetcher.ts';
 import { outageOf, SubgraphUnavailableError, unavailableResponse } from './subgraph-outage.ts';
 
@@ -37,6 +41,8 @@ export const gatewayConfigShape = {
   SUBGRAPH_URLS: z.string().optional(),
   /** Merge and deduplicate a request's entity fetches (on); off gives stock behaviour, for comparison. */
   GATEWAY_BATCH_ENTITIES: flag.default(true),
+  /** How often a live connection's token is verified again (a logout or deleted account ends it). */
+  GATEWAY_LIVE_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
   /** GATEWAY_MAX_* (shared operation-limits.ts): tokens, aliases, directives, fields, root fields, root mutations, depth. */
   ...operationLimitsShape,
 };
@@ -126,12 +132,14 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
   const production = config.NODE_ENV === 'production';
   const overrides = parseUrlOverrides(config.SUBGRAPH_URLS);
   const subgraphUrls = new Map<string, string>();
+  const dataSources: ServiceMap = {};
+  const supergraphSdl = readFileSync(config.SUPERGRAPH_FILE, 'utf8');
   const gateway = new ApolloGateway({
-    supergraphSdl: readFileSync(config.SUPERGRAPH_FILE, 'utf8'),
+    supergraphSdl,
     buildService: ({ name, url }) => {
       const resolved = overrides[name] ?? url!;
       subgraphUrls.set(name, resolved);
-      return new SubgraphDataSource(name, resolved, config.GATEWAY_BATCH_ENTITIES, log);
+      return (dataSources[name] = new SubgraphDataSource(name, resolved, config.GATEWAY_BATCH_ENTITIES, log));
     },
     logger: log,
   });
@@ -144,12 +152,14 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
   });
 
   const limits = operationLimits(limitsFromConfig(config));
+  let liveStats = (): Record<string, number> => ({});
   const { app, server: httpServer } = createHttpService({
     service: 'gateway',
     ready: async () => {
       const checks = await Promise.all([...subgraphUrls].map(async ([name, url]) => [name, await reachable(url)] as const));
       const report = {
         supergraph: config.SUPERGRAPH_FILE,
+        live: liveStats(),
         subgraphs: Object.fromEntries(checks.map(([name, ok]) => [name, ok ? 'up' : 'down'])),
       };
       const down = checks.filter(([, ok]) => !ok).map(([name]) => name);
@@ -198,10 +208,32 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
 
   finishApp(app);
 
+  // Subscriptions: graphql-ws on the same port and path (live/).
+  const hub = new LiveHub(new SubscriptionPlanner(supergraphSdl), new Upstreams(subgraphUrls, log), () => dataSources, log);
+  const live = serveClientSockets({
+    server: httpServer,
+    hub,
+    apollo: server,
+    verifier,
+    limits,
+    log,
+    recheckMs: config.GATEWAY_LIVE_RECHECK_MS,
+  });
+  liveStats = () => ({ connections: live.connections(), ...hub.stats() });
+
   const boundPort = await listen(httpServer, config.GATEWAY_PORT, config.HOST);
   const url = `http://127.0.0.1:${boundPort}/graphql`;
   log.info({ url }, 'gateway ready');
-  return { url, port: boundPort, stop: () => server.stop().finally(() => revocations.close()) };
+  return {
+    url,
+    port: boundPort,
+    // Sockets first (1001 to every client), then the upstream subscriptions, then HTTP.
+    stop: () =>
+      live
+        .close()
+        .then(() => hub.close())
+        .finally(() => server.stop().finally(() => revocations.close())),
+  };
 }
 
 /** A subgraph is reachable when it answers `{ __typename }`. */

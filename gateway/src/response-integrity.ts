@@ -14,6 +14,20 @@ interface CompletionError {
   path?: ReadonlyArray<string | number>;
 }
 
+/** Moves `extensions.valueCompletion` entries into `errors` (NOT_FOUND, with their paths). */
+export function withCompletionErrors(result: { errors?: ReadonlyArray<GraphQLFormattedError>; extensions?: Record<string, unknown> }): void {
+  const completion = result.extensions?.valueCompletion as CompletionError[] | undefined;
+  if (!completion?.length) return;
+  const added: GraphQLFormattedError[] = completion.map((e) => ({
+    message: `${e.message} The object it refers to was not found (it may have been deleted).`,
+    ...(e.path ? { path: [...e.path] } : {}),
+    extensions: { code: 'NOT_FOUND' },
+  }));
+  result.errors = [...(result.errors ?? []), ...added];
+  const { valueCompletion: _gone, ...rest } = result.extensions!;
+  result.extensions = Object.keys(rest).length ? rest : undefined;
+}
+
 export function responseIntegrityPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
@@ -21,17 +35,7 @@ export function responseIntegrityPlugin(): ApolloServerPlugin<GatewayContext> {
         async willSendResponse({ response, contextValue }) {
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
-          const completion = result.extensions?.valueCompletion as CompletionError[] | undefined;
-          if (completion?.length) {
-            const added: GraphQLFormattedError[] = completion.map((e) => ({
-              message: `${e.message} The object it refers to was not found (it may have been deleted).`,
-              ...(e.path ? { path: [...e.path] } : {}),
-              extensions: { code: 'NOT_FOUND' },
-            }));
-            result.errors = [...(result.errors ?? []), ...added];
-            const { valueCompletion: _gone, ...rest } = result.extensions!;
-            result.extensions = Object.keys(rest).length ? rest : undefined;
-          }
+          withCompletionErrors(result);
 
           const errors = result.errors ?? [];
           const data = result.data as Record<string, unknown> | null | undefined;

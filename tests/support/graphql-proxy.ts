@@ -1,7 +1,7 @@
 // A pass-through HTTP proxy in front of a subgraph that keeps every GraphQL request body, so a
 // test can see exactly what the gateway sent (e.g. how many entity representations).
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 
 export interface GraphqlProxy {
   url: string;
@@ -22,6 +22,18 @@ export async function startGraphqlProxy(target: string): Promise<GraphqlProxy> {
     const upstream = await fetch(target, { method: req.method, headers, body: body.length ? body : undefined });
     res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
     res.end(Buffer.from(await upstream.arrayBuffer()));
+  });
+  // WebSocket upgrades (the gateway's subscriptions to the subgraph) pass through untouched.
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(target);
+    const upstream = connect(Number(url.port), url.hostname, () => {
+      const lines = [`${req.method} ${req.url} HTTP/1.1`, ...Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`), '', ''];
+      upstream.write(lines.join('\r\n'));
+      upstream.write(head);
+      upstream.pipe(socket).pipe(upstream);
+    });
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

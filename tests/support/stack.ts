@@ -55,6 +55,10 @@ export interface Stack {
   s3?: LocalS3;
   /** A client of the stack's S3 bucket, to look at what the services wrote. */
   storage(): ObjectStorage;
+  /** The environment the gateway was started with: another gateway process on the same subgraphs. */
+  gatewayEnv: NodeJS.ProcessEnv;
+  /** Stops the social subgraph and starts it again on the same port (a subgraph restart). */
+  restartSocial(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -134,15 +138,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const socialStatements: string[] = [];
   let socialDb: Db | undefined;
+  let restartSocial = async (): Promise<void> => {
+    throw new Error('this stack has no social subgraph');
+  };
   if (options.social) {
     const db = (socialDb = createDb(env.DATABASE_URL!, { onQuery: (sql) => socialStatements.push(sql) }));
     cleanups.push(() => db.$disconnect());
-    const social = await startSocial(
-      loadSocialConfig({ ...env, SOCIAL_PORT: '0', USERS_URL: users.url, POSTS_URL: subgraphUrls.posts ?? 'http://127.0.0.1:9/graphql' }),
-      { db },
-    );
-    handles.unshift(social);
+    const start = (port: number) =>
+      startSocial(
+        loadSocialConfig({ ...env, SOCIAL_PORT: String(port), USERS_URL: users.url, POSTS_URL: subgraphUrls.posts ?? 'http://127.0.0.1:9/graphql' }),
+        { db },
+      );
+    let social = await start(0);
+    const handle: ServiceHandle = { ...social, stop: () => social.stop() };
+    handles.unshift(handle);
     subgraphUrls.social = social.url;
+    restartSocial = async () => {
+      await social.stop();
+      social = await start(social.port);
+    };
   }
 
   // Compose just the subgraphs this stack runs, so the gateway's /ready is honest.
@@ -153,9 +167,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const routes = await Promise.all(
     Object.entries(subgraphUrls).map(async ([name, url]) => `${name}=${options.routeVia ? await options.routeVia(name, url) : url}`),
   );
-  const gateway = await startGateway(
-    loadGatewayConfig({ ...env, GATEWAY_PORT: '0', SUPERGRAPH_FILE: supergraphFile, SUBGRAPH_URLS: routes.join(',') }),
-  );
+  const gatewayEnv = { ...env, SUPERGRAPH_FILE: supergraphFile, SUBGRAPH_URLS: routes.join(',') };
+  const gateway = await startGateway(loadGatewayConfig({ ...gatewayEnv, GATEWAY_PORT: '0' }));
   handles.unshift(gateway);
   let storage: ObjectStorage | undefined;
   cleanups.push(() => storage?.destroy());
@@ -173,6 +186,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     socialDb,
     socialStatements,
     env,
+    gatewayEnv,
+    restartSocial,
     s3,
     storage: () => {
       storage ??= createStorage(loadMediaConfig(env));

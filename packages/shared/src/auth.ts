@@ -29,6 +29,8 @@ export interface Viewer {
   sessionId?: string;
   /** 'STAFF' may moderate (WOW picks, reports); from the token's `role` claim, USER when absent. */
   role: Role;
+  /** When the access token expires (ms since the epoch): a live connection ends then unless refreshed. */
+  expiresAt?: number;
 }
 
 export type Role = 'USER' | 'STAFF';
@@ -80,6 +82,7 @@ export function createTokenVerifier(opts: VerifierOptions): TokenVerifier {
           id: payload.sub!,
           sessionId: typeof payload.sid === 'string' ? payload.sid : undefined,
           role: payload.role === 'STAFF' ? 'STAFF' : 'USER',
+          expiresAt: payload.exp! * 1000,
         };
         if (await opts.revocations?.isRevoked({ userId: viewer.id, sessionId: viewer.sessionId, issuedAt: payload.iat! })) {
           throw unauthenticated('Access token has been revoked; log in again.', 'revoked');

@@ -11,12 +11,13 @@ import { ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { Express } from 'express';
-import type { DocumentNode, GraphQLError, GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { authenticate, type TokenVerifier, type Viewer } from './auth.ts';
 import { loadConfig } from './config.ts';
 import { forbidden, unauthenticated } from './errors.ts';
 import { bindHost, createHttpService, finishApp, graphqlBody, listen } from './http.ts';
 import { inputHygienePlugin } from './input-hygiene.ts';
+import { serveSubgraphLive } from './live-subgraph.ts';
 import type { Logger } from './logger.ts';
 import {
   limitsFromConfig,
@@ -98,6 +99,16 @@ export function formatError(log: Logger, production: boolean) {
   };
 }
 
+/** formatError for errors that are GraphQLError objects (graphql-ws) rather than formatted ones. */
+function liveErrorFormatter(log: Logger, production: boolean) {
+  const format = formatError(log, production);
+  return (error: GraphQLError): GraphQLError => {
+    const json = error.toJSON();
+    const formatted = format(json, error);
+    return formatted === json ? error : new GraphQLError(formatted.message, { extensions: formatted.extensions });
+  };
+}
+
 export const telemetryOff: ApolloServerPlugin[] = [
   ApolloServerPluginUsageReportingDisabled(),
   ApolloServerPluginSchemaReportingDisabled(),
@@ -112,8 +123,9 @@ export async function startSubgraph<C extends RequestContext>(opts: SubgraphOpti
       await opts.ready?.();
     },
   });
+  const schema = buildSubgraphSchema({ typeDefs: opts.typeDefs, resolvers: opts.resolvers as never });
   const server = new ApolloServer<C>({
-    schema: buildSubgraphSchema({ typeDefs: opts.typeDefs, resolvers: opts.resolvers as never }),
+    schema,
     introspection: opts.introspection ?? !production,
     csrfPrevention: true,
     // No "Did you mean …?" schema hints in production errors, as at the gateway.
@@ -147,6 +159,19 @@ export async function startSubgraph<C extends RequestContext>(opts: SubgraphOpti
 
   finishApp(app);
 
+  // Subscription fields, if the subgraph has any: graphql-ws on the same port and path.
+  const live = schema.getSubscriptionType()
+    ? serveSubgraphLive({
+        server: httpServer,
+        schema,
+        verifier: opts.verifier,
+        context: opts.context,
+        limits,
+        log: opts.log,
+        formatError: liveErrorFormatter(opts.log, production),
+      })
+    : undefined;
+
   const port = await listen(httpServer, opts.port, opts.host ?? bindHost());
   const url = `http://127.0.0.1:${port}/graphql`;
   opts.log.info({ url }, `${opts.name} subgraph ready`);
@@ -154,6 +179,7 @@ export async function startSubgraph<C extends RequestContext>(opts: SubgraphOpti
     url,
     port,
     async stop() {
+      await live?.close();
       await server.stop();
       await opts.onStop?.();
     },

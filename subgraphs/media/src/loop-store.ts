@@ -5,7 +5,9 @@
 // (Redis down) is logged and never fails the status change.
 import type { Db, Loop } from '@fffoto/shared/db';
 import type { Logger } from '@fffoto/shared/logger';
+import { notFound } from '@fffoto/shared/errors';
 import { isUuid } from '@fffoto/shared/ids';
+import { channelEvents, mapStream, startWith } from '@fffoto/shared/live-stream';
 import { channels, type PubSubEngine } from '@fffoto/shared/pubsub';
 
 export interface EncodedMeta {
@@ -29,6 +31,31 @@ export class LoopStore {
 
   get(id: string): Promise<Loop | null> {
     return isUuid(id) ? this.db.loop.findUnique({ where: { id } }) : Promise.resolve(null);
+  }
+
+  /**
+   * loopUpdated: the loop's current state, then each change, for its owner only (anyone else,
+   * or a loop that does not exist, is NOT_FOUND alike). Subscribed before the current state is
+   * read, so a change in between is never missed; a change already shown is not sent twice.
+   */
+  async updates(id: string, viewerId: string): Promise<AsyncIterableIterator<{ loopUpdated: Loop }>> {
+    const events = await channelEvents<{ loopUpdated: { id: string } }>(this.pubsub, channels.loopUpdated(id));
+    const current = await this.get(id).catch(async (err) => {
+      await events.return!();
+      throw err;
+    });
+    if (!current || current.ownerId !== viewerId) {
+      await events.return!();
+      throw notFound('Loop');
+    }
+    let last = current;
+    const changes = mapStream(events, async () => {
+      const loop = await this.get(id);
+      if (!loop || (loop.status === last.status && loop.updatedAt.getTime() === last.updatedAt.getTime())) return undefined;
+      last = loop;
+      return { loopUpdated: loop };
+    });
+    return startWith({ loopUpdated: current }, changes);
   }
 
   /** One statement for any number of ids (the DataLoader batch function). */

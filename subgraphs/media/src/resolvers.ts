@@ -26,6 +26,12 @@ export const resolvers: Resolvers = {
       ];
     },
   },
+  Subscription: {
+    loopUpdated: {
+      subscribe: (_p, { id }, ctx) => ctx.media.loops.updates(id, requireViewer(ctx).id),
+      resolve: (payload: { loopUpdated: LoopParent }) => payload.loopUpdated,
+    },
+  },
   Mutation: {
     requestUpload: (_p, { input }, ctx) => ctx.media.requestUpload(requireViewer(ctx).id, input),
     createLoop: (_p, { input }, ctx) => ctx.media.createLoop(requireViewer(ctx).id, input),

@@ -5,7 +5,7 @@ import { channels, type PubSubEngine } from '@fffoto/shared/pubsub';
 
 export class Live {
   constructor(
-    private readonly pubsub: PubSubEngine,
+    readonly pubsub: PubSubEngine,
     private readonly log: Logger,
   ) {}
 

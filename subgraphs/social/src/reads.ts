@@ -6,7 +6,7 @@ import { Prisma, type Db } from '@fffoto/shared/db';
 import { isUuid } from '@fffoto/shared/ids';
 import { notBlockedWith } from './blocks.ts';
 import type { Keyset } from './paging.ts';
-import type { CommentRow, FollowRow, LikeRow } from './rows.ts';
+import type { ActivityRow, CommentRow, FollowRow, LikeRow } from './rows.ts';
 
 const uuids = (ids: readonly string[]) => Prisma.sql`${[...ids]}::uuid[]`;
 
@@ -98,4 +98,21 @@ export async function followPages(db: Db, side: 'followers' | 'following', userI
       WHERE ${o} = p.id ${after} AND ${notBlockedWith(p.viewerId, u)}
       ORDER BY f.created_at DESC, ${u} DESC LIMIT ${p.first + 1}) f`;
   return groupBy(userIds, rows, (r) => r.ownerId);
+}
+
+export async function likesByIds(db: Db, ids: readonly string[]): Promise<Array<LikeRow | null>> {
+  const rows = await db.$queryRaw<LikeRow[]>`
+    SELECT id::text, post_id::text AS "postId", user_id::text AS "userId", created_at AS "createdAt"
+    FROM likes WHERE id = ANY(${uuids(ids.filter(isUuid))})`;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+export async function activitiesByIds(db: Db, ids: readonly string[]): Promise<Array<ActivityRow | null>> {
+  const rows = await db.$queryRaw<ActivityRow[]>`
+    SELECT id::text, recipient_id::text AS "recipientId", actor_id::text AS "actorId", kind::text AS kind,
+      post_id::text AS "postId", comment_id::text AS "commentId", created_at AS "createdAt"
+    FROM activities WHERE id = ANY(${uuids(ids.filter(isUuid))})`;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id) ?? null);
 }

@@ -1,6 +1,7 @@
 import { DateTime } from '@fffoto/shared/scalars';
 import { notFound } from '@fffoto/shared/errors';
 import { optionalViewer, requireStaff, requireViewer } from '@fffoto/shared/server';
+import type { ActivityParent, CommentParent, LikeParent } from './context.ts';
 import type { Resolvers } from './generated/resolvers-types.ts';
 import { decodeCursor, pageSize, connection } from './paging.ts';
 
@@ -16,6 +17,21 @@ export const resolvers: Resolvers = {
     reports: (_p, { first, after }, ctx) => {
       requireStaff(ctx);
       return ctx.social.news.openReports(pageSize(first), decodeCursor(after));
+    },
+  },
+  Subscription: {
+    // Public streams: the viewer, when there is one, only makes a post they are blocked from NOT_FOUND.
+    likeAdded: {
+      subscribe: (_p, { postId }, ctx) => ctx.social.streams.likes(postId, optionalViewer(ctx)?.id ?? null),
+      resolve: (payload: { likeAdded: LikeParent }) => payload.likeAdded,
+    },
+    commentAdded: {
+      subscribe: (_p, { postId }, ctx) => ctx.social.streams.comments(postId, optionalViewer(ctx)?.id ?? null),
+      resolve: (payload: { commentAdded: CommentParent }) => payload.commentAdded,
+    },
+    activityAdded: {
+      subscribe: (_p, _a, ctx) => ctx.social.streams.activity(requireViewer(ctx).id),
+      resolve: (payload: { activityAdded: ActivityParent }) => payload.activityAdded,
     },
   },
   Mutation: {

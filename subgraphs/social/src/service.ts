@@ -6,6 +6,7 @@ import type { SocialDeps } from './deps.ts';
 import { Engagement } from './engagement.ts';
 import { feedPage } from './feed.ts';
 import { Graph } from './graph.ts';
+import { LiveStreams } from './live-streams.ts';
 import { News } from './news.ts';
 import { decodeCursor, pageSize, type Connection } from './paging.ts';
 import type { PostParent } from './context.ts';
@@ -15,12 +16,14 @@ export class SocialService {
   readonly graph: Graph;
   readonly engagement: Engagement;
   readonly news: News;
+  readonly streams: LiveStreams;
 
   constructor(private readonly d: SocialDeps) {
     this.db = d.db;
     this.graph = new Graph(d);
     this.engagement = new Engagement(d);
     this.news = new News(d);
+    this.streams = new LiveStreams(d.db, d.live.pubsub, d.refs);
   }
 
   feed(viewerId: string, first: number | null | undefined, after: string | null | undefined): Promise<Connection<PostParent>> {

@@ -131,6 +131,17 @@ export type RequestUploadInput = {
   partSizes?: InputMaybe<Array<Scalars['Int']['input']>>;
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** The loop's status as it changes, for its owner: its current state first, then every change (PENDING → PROCESSING → READY or FAILED). */
+  loopUpdated: Loop;
+};
+
+
+export type SubscriptionLoopUpdatedArgs = {
+  id: Scalars['ID']['input'];
+};
+
 export type Upload = {
   __typename?: 'Upload';
   expiresAt: Scalars['DateTime']['output'];
@@ -268,6 +279,7 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RequestUploadInput: RequestUploadInput;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Upload: ResolverTypeWrapper<Upload>;
   UploadKind: UploadKind;
   UploadPart: ResolverTypeWrapper<UploadPart>;
@@ -288,6 +300,7 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   RequestUploadInput: RequestUploadInput;
+  Subscription: Record<PropertyKey, never>;
   Upload: Upload;
   UploadPart: UploadPart;
   User: User;
@@ -340,6 +353,10 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   loop?: Resolver<Maybe<ResolversTypes['Loop']>, ParentType, ContextType, RequireFields<QueryLoopArgs, 'id'>>;
 }>;
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  loopUpdated?: SubscriptionResolver<ResolversTypes['Loop'], "loopUpdated", ParentType, ContextType, RequireFields<SubscriptionLoopUpdatedArgs, 'id'>>;
+}>;
+
 export type UploadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Upload'] = ResolversParentTypes['Upload']> = ResolversObject<{
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -366,6 +383,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Loop?: LoopResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Upload?: UploadResolvers<ContextType>;
   UploadPart?: UploadPartResolvers<ContextType>;
   User?: UserResolvers<ContextType>;

@@ -287,6 +287,26 @@ export type ReportStatus =
   | 'OPEN'
   | 'RESOLVED';
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** The viewer's own News as it arrives (never the viewer's own actions). Needs a viewer. */
+  activityAdded: Activity;
+  /** Every comment on the post from now on, the subscriber's own included; nothing across a block. */
+  commentAdded: Comment;
+  /** Every like of the post from now on, the subscriber's own included; nothing across a block. NOT_FOUND for a post that does not exist. */
+  likeAdded: Like;
+};
+
+
+export type SubscriptionCommentAddedArgs = {
+  postId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionLikeAddedArgs = {
+  postId: Scalars['ID']['input'];
+};
+
 export type User = {
   __typename?: 'User';
   followerCount: Scalars['Int']['output'];
@@ -453,6 +473,7 @@ export type ResolversTypes = ResolversObject<{
   ReportInput: ReportInput;
   ReportReason: ReportReason;
   ReportStatus: ReportStatus;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<UserParent>;
   UserConnection: ResolverTypeWrapper<Omit<UserConnection, 'edges'> & { edges: Array<ResolversTypes['UserEdge']> }>;
   UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
@@ -484,10 +505,19 @@ export type ResolversParentTypes = ResolversObject<{
   ReportConnection: Omit<ReportConnection, 'edges'> & { edges: Array<ResolversParentTypes['ReportEdge']> };
   ReportEdge: Omit<ReportEdge, 'node'> & { node: ResolversParentTypes['Report'] };
   ReportInput: ReportInput;
+  Subscription: Record<PropertyKey, never>;
   User: UserParent;
   UserConnection: Omit<UserConnection, 'edges'> & { edges: Array<ResolversParentTypes['UserEdge']> };
   UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
 }>;
+
+export type PerViewerDirectiveArgs = { };
+
+export type PerViewerDirectiveResolver<Result, Parent, ContextType = Context, Args = PerViewerDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type PublicStreamDirectiveArgs = { };
+
+export type PublicStreamDirectiveResolver<Result, Parent, ContextType = Context, Args = PublicStreamDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Activity'] = ResolversParentTypes['Activity']> = ResolversObject<{
   actor?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
@@ -615,6 +645,12 @@ export type ReportEdgeResolvers<ContextType = Context, ParentType extends Resolv
   node?: Resolver<ResolversTypes['Report'], ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  activityAdded?: SubscriptionResolver<ResolversTypes['Activity'], "activityAdded", ParentType, ContextType>;
+  commentAdded?: SubscriptionResolver<ResolversTypes['Comment'], "commentAdded", ParentType, ContextType, RequireFields<SubscriptionCommentAddedArgs, 'postId'>>;
+  likeAdded?: SubscriptionResolver<ResolversTypes['Like'], "likeAdded", ParentType, ContextType, RequireFields<SubscriptionLikeAddedArgs, 'postId'>>;
+}>;
+
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   followerCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -655,8 +691,13 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Report?: ReportResolvers<ContextType>;
   ReportConnection?: ReportConnectionResolvers<ContextType>;
   ReportEdge?: ReportEdgeResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
   UserEdge?: UserEdgeResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  perViewer?: PerViewerDirectiveResolver<any, any, ContextType>;
+  publicStream?: PublicStreamDirectiveResolver<any, any, ContextType>;
+}>;
