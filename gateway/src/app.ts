@@ -43,6 +43,8 @@ export const gatewayConfigShape = {
   GATEWAY_BATCH_ENTITIES: flag.default(true),
   /** How often a live connection's token is verified again (a logout or deleted account ends it). */
   GATEWAY_LIVE_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Events waiting for one subscriber (its socket not draining) before it is closed as a slow consumer (1013). */
+  GATEWAY_LIVE_BUFFER: z.coerce.number().int().min(1).default(256),
   /** GATEWAY_MAX_* (shared operation-limits.ts): tokens, aliases, directives, fields, root fields, root mutations, depth. */
   ...operationLimitsShape,
 };
@@ -209,7 +211,7 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
   finishApp(app);
 
   // Subscriptions: graphql-ws on the same port and path (live/).
-  const hub = new LiveHub(new SubscriptionPlanner(supergraphSdl), new Upstreams(subgraphUrls, log), () => dataSources, log);
+  const hub = new LiveHub(new SubscriptionPlanner(supergraphSdl), new Upstreams(subgraphUrls, log), () => dataSources, log, config.GATEWAY_LIVE_BUFFER);
   const live = serveClientSockets({
     server: httpServer,
     hub,

@@ -17,8 +17,6 @@ import { UpstreamRefusal, type Unsubscribe, type Upstreams } from './upstream.ts
 
 /** The primary fetch's stand-in in the per-event plan: it answers with the event. */
 const EVENT_SOURCE = '__live_event__';
-/** Events waiting for one subscriber before its connection is closed as too slow. */
-export const SUBSCRIBER_BUFFER = 256;
 /** Re-subscribe delays after an upstream drop (subgraph restart, network), growing to the last. */
 const RESUBSCRIBE_MS = [100, 250, 500, 1_000, 2_000, 5_000];
 
@@ -62,6 +60,8 @@ export class LiveHub {
     readonly upstreams: Upstreams,
     readonly services: () => ServiceMap,
     readonly log: Logger,
+    /** Events waiting for one subscriber before its connection is closed as too slow. */
+    readonly buffer = 256,
   ) {}
 
   /** The subscriber's events, once the upstream subscription is in place; or the errors refusing it. */
@@ -144,7 +144,7 @@ class Stream {
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = { plan, request: req, members: new Map() }));
     const members = group.members;
-    const queue = new EventQueue<ExecutionResult>(SUBSCRIBER_BUFFER, () => {
+    const queue = new EventQueue<ExecutionResult>(this.hub.buffer, () => {
       members.delete(req.subscriber);
       if (!members.size) this.groups.delete(key);
       if (!this.groups.size) this.stop();

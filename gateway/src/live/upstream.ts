@@ -98,7 +98,11 @@ class SubgraphSocket {
           extensions: { upstreamId: id, ...(payload.authorization ? { authorization: payload.authorization } : {}) },
         },
         {
-          next: (result) => sink.next(result as ExecutionResult),
+          next: (result) => {
+            // A subscription the subgraph refused arrives as one result with errors and no data, then complete.
+            if (!inPlace && result.errors?.length && result.data == null) refusal = new UpstreamRefusal(result.errors);
+            else sink.next(result as ExecutionResult);
+          },
           error: (err) => {
             refusal = Array.isArray(err) ? new UpstreamRefusal(err) : toError(err, this.name);
             if (inPlace) sink.end(refusal);
@@ -106,7 +110,7 @@ class SubgraphSocket {
           },
           complete: () => {
             if (inPlace) sink.end(null);
-            else reject(new UpstreamRefusal([{ message: 'The subscription ended at once.' }]));
+            else reject(refusal ?? new UpstreamRefusal([{ message: 'The subscription ended at once.' }]));
           },
         },
       );

@@ -29,7 +29,7 @@ export const usersConfigShape = {
   /** PKCS#8 PEM of the ES256 signing key; without it a fresh key is made at each start. */
   JWT_PRIVATE_KEY: z.string().optional(),
   JWT_KEY_ID: z.string().optional(),
-  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(900),
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 86_400),
   /** A spent refresh token presented again within this many seconds (a retry) gets the same pair. */
   REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
