@@ -10,6 +10,7 @@ import { download, signUpUser, uploadAndCreate, waitForLoop } from './support/me
 import { freePort, spawnEntry, type ServiceProcess } from './support/processes.ts';
 import { LogInDocument, MeDocument } from './generated/graphql.ts';
 import { makeJpegFrames } from '../subgraphs/media/test/support/frames.ts';
+import { liveClient } from './support/live-client.ts';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'fffoto-start-'));
 const running: ServiceProcess[] = [];
@@ -56,8 +57,19 @@ describe('npm start with nothing configured', () => {
     const handle = `newcomer_${Date.now().toString(36)}`;
     const user = await signUpUser(first.gql, handle);
     const { loop } = await uploadAndCreate(first.gql, user.token, await makeJpegFrames(4, 640, 480), { effect: 'DAZE' });
+    // Live updates with nothing installed: the same graphql-ws endpoint, in-process pub/sub.
+    const live = liveClient(`http://127.0.0.1:${env.GATEWAY_PORT}/graphql`, user.token);
+    const updates = live.subscribe<{ loopUpdated: { status: string } }>('subscription ($id: ID!) { loopUpdated(id: $id) { status } }', { id: loop.id });
     const ready = await waitForLoop(first.gql, loop.id);
     expect(ready).toMatchObject({ status: 'READY', frameCount: 6, error: null });
+    for (let i = 0; updates.results.at(-1)?.data?.loopUpdated.status !== 'READY'; i++) await updates.nth(i);
+    const post = ok(await first.gql<{ createPost: { id: string } }, unknown>('mutation ($i: CreatePostInput!) { createPost(input: $i) { id } }', { i: { loopId: loop.id } }, user.token)).createPost;
+    const likes = live.subscribe<{ likeAdded: { user: { handle: string } } }>('subscription ($p: ID!) { likeAdded(postId: $p) { user { handle } post { likeCount } } }', { p: post.id });
+    await live.settled();
+    const fan = await signUpUser(first.gql, `fan_${Date.now().toString(36)}`);
+    ok(await first.gql('mutation ($p: ID!) { likePost(postId: $p) { likeCount } }', { p: post.id }, fan.token));
+    expect((await likes.nth(0)).data).toMatchObject({ likeAdded: { post: { likeCount: 1 } } });
+    await live.dispose();
     expect((await download(ready.webpUrl!)).subarray(8, 12).toString()).toBe('WEBP');
 
     first.proc.child.kill('SIGTERM');

@@ -25,6 +25,7 @@ import { createDatabase, dropDatabase, dropStaleDatabases, uniqueName } from '..
 import { freePort, spawnEntry, waitForHttp, type ServiceProcess } from '../../tests/support/processes.ts';
 import { deleteKeysWithPrefix, redisReachable } from '../../tests/support/redis-admin.ts';
 import { startStack } from '../../tests/support/stack.ts';
+import WebSocket from 'ws';
 import { gatewayClient, mustCreatePost, newUser, readyLoops, type TestUser } from '../../subgraphs/posts/test/support.ts';
 import { intEnv } from '../support/env.ts';
 
@@ -68,6 +69,16 @@ interface Live {
 const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]! : NaN);
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** `promise`, or a rejection naming `what` once `ms` have passed. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 /** Resident memory of a process, in KB (Linux). */
@@ -83,6 +94,44 @@ function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks are 1/100 s on Linux
+}
+
+/**
+ * The gateway's inspector (its --inspect on loopback, a port of its own choosing): full garbage
+ * collections and V8 heap figures. Memory is read after a full collection: without one, RSS holds
+ * whatever garbage the last round left (measured: ~150 MB more after each connect/disconnect cycle
+ * of 5,000 until V8 got round to a major GC, all of it collected by a forced one), so a later N
+ * would look cheaper or dearer by chance.
+ */
+async function openInspector(proc: ServiceProcess) {
+  const url = /ws:\/\/127\.0\.0\.1:\d+\/[\w-]+/.exec(proc.stderr())?.[0];
+  if (!url) throw new Error(`the gateway printed no inspector URL:\n${proc.stderr()}`);
+  const socket = new WebSocket(url);
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  const waiting = new Map<number, { resolve: (r: unknown) => void; reject: (e: Error) => void }>();
+  socket.on('message', (data) => {
+    const message = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: { message: string } };
+    const w = message.id === undefined ? undefined : waiting.get(message.id);
+    if (!w) return;
+    waiting.delete(message.id!);
+    if (message.error) w.reject(new Error(message.error.message));
+    else w.resolve(message.result);
+  });
+  let id = 0;
+  const call = <T>(method: string) =>
+    new Promise<T>((resolve, reject) => {
+      waiting.set(++id, { resolve: resolve as (r: unknown) => void, reject });
+      socket.send(JSON.stringify({ id, method }));
+    });
+  return {
+    /** Collects garbage (twice: the first may leave what finalizers freed), then the heap in use, in KB. */
+    async collectedHeapKb(): Promise<number> {
+      await call('HeapProfiler.collectGarbage');
+      await call('HeapProfiler.collectGarbage');
+      return (await call<{ usedSize: number }>('Runtime.getHeapUsage')).usedSize / 1024;
+    },
+    close: () => socket.close(),
+  };
 }
 
 /** The soft limit on open files, which bounds the sockets this process (and the gateway, which inherits it) may hold. */
@@ -159,9 +208,17 @@ async function main() {
   // The gateway under test. Its warnings (a dropped upstream, an undelivered event) are kept in
   // its stdout and printed at the end.
   const port = await freePort();
-  const gateway: ServiceProcess = spawnEntry('gateway/src/main.ts', { ...stack.gatewayEnv, GATEWAY_PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+  const gateway: ServiceProcess = spawnEntry('gateway/src/main.ts', {
+    ...stack.gatewayEnv,
+    GATEWAY_PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    NODE_OPTIONS: `${stack.gatewayEnv.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:0`.trim(),
+  });
   cleanups.push({ what: 'stop gateway process', run: () => gateway.kill() });
   await waitForHttp(`http://127.0.0.1:${port}/health`, gateway);
+  const inspector = await openInspector(gateway);
+  cleanups.push({ what: 'close gateway inspector', run: () => inspector.close() });
   const url = `http://127.0.0.1:${port}/graphql`;
   const pid = gateway.child.pid!;
   const live = async (): Promise<Live> => ((await (await fetch(`http://127.0.0.1:${port}/ready`)).json()) as { live: Live }).live;
@@ -201,9 +258,10 @@ async function main() {
       active.push(...batch);
       await Promise.all(batch.map(async (s) => {
         try {
-          // settled() waits for the connection; a socket closed before that never gets there.
+          // settled() first waits, unbounded, for the connection, which a socket closed early
+          // (or never answered) does not get: bounded here, and the close reported.
           const closed = s.client.closed.then((e) => Promise.reject(new Error(`closed ${e.code} ${e.reason}`)));
-          await Promise.race([s.client.settled(TIMEOUT_MS), closed]);
+          await within(Promise.race([s.client.settled(TIMEOUT_MS), closed]), TIMEOUT_MS, 'connected and subscribed');
           if (s.sub.done) throw new Error(`subscription ended: ${JSON.stringify(s.sub.error ?? null).slice(0, 200)}`);
           subscribers.push(s);
         } catch (err) {
@@ -276,6 +334,8 @@ async function main() {
     connectS: number;
     rssBeforeKb: number;
     rssAfterKb: number;
+    heapBeforeKb: number;
+    heapAfterKb: number;
     p50: number;
     p99: number;
     max: number;
@@ -284,7 +344,7 @@ async function main() {
   const rows: Row[] = [];
   let next = 1;
   for (const n of sizes) {
-    await sleep(500); // let the gateway settle after the last round's disconnects
+    const heapBeforeKb = await inspector.collectedHeapKb();
     const rssBeforeKb = rssKb(pid);
     const c0 = performance.now();
     const { subscribers, failures } = await connect(n);
@@ -294,10 +354,12 @@ async function main() {
       return undefined;
     });
     const connectS = (performance.now() - c0) / 1000;
-    await sleep(1_000); // memory the connections take is not all allocated the moment they are counted
+    const rssConnectedKb = rssKb(pid); // garbage of connecting included
+    const heapAfterKb = await inspector.collectedHeapKb();
     const rssAfterKb = rssKb(pid);
-    console.log(`\nN=${n}: ${subscribers.length} in place in ${fmt(connectS)} s (gateway: ${JSON.stringify(inPlace ?? null)}); ` +
-      `gateway RSS ${fmt(rssBeforeKb / 1024)} → ${fmt(rssAfterKb / 1024)} MB; load average ${load()}`);
+    console.log(`\nN=${n}: ${subscribers.length} in place in ${fmt(connectS)} s (gateway: ${JSON.stringify(inPlace ?? null)}); load average ${load()}`);
+    console.log(`  gateway RSS ${fmt(rssBeforeKb / 1024)} → ${fmt(rssAfterKb / 1024)} MB (${fmt(rssConnectedKb / 1024)} before collecting garbage), ` +
+      `V8 heap in use ${fmt(heapBeforeKb / 1024)} → ${fmt(heapAfterKb / 1024)} MB`);
     if (failures.length) console.log(`  ${failures.length} not in place, e.g. ${[...new Set(failures)].slice(0, 3).join(' | ')}`);
 
     const all: number[] = [];
@@ -317,20 +379,25 @@ async function main() {
     }
     all.sort((a, b) => a - b);
     rows.push({
-      n, connected: subscribers.length, connectS, rssBeforeKb, rssAfterKb,
+      n, connected: subscribers.length, connectS, rssBeforeKb, rssAfterKb, heapBeforeKb, heapAfterKb,
       p50: quantile(all, 0.5), p99: quantile(all, 0.99), max: all.at(-1) ?? NaN,
       fetchesPerEvent: fetchTotals.reduce((a, b) => a + b, 0) / fetchTotals.length,
     });
     const d0 = performance.now();
     await disconnect();
-    console.log(`  disconnected in ${fmt((performance.now() - d0) / 1000)} s`);
+    const disconnectS = (performance.now() - d0) / 1000;
+    // What the subscribers held should be gone with them: the heap back where it was before they came.
+    const heapLeftKb = (await inspector.collectedHeapKb()) - heapBeforeKb;
+    console.log(`  disconnected in ${fmt(disconnectS)} s; V8 heap in use afterwards ${heapLeftKb >= 0 ? '+' : ''}${fmt(heapLeftKb / 1024)} MB against before connecting`);
   }
 
   const base = rows[0]!;
-  console.log(`\nRatios are against N=${base.n} of this run. RSS Δ/sub = (gateway RSS with N subscribers − before) / N.`);
-  const header = ['N', 'in place', 'connect s', 'RSS Δ/sub KB', 'p50 ms', 'p99 ms', 'max ms', 'fetches/event', 'p99 ratio', 'fetches ratio'];
+  console.log(`\nRatios are against N=${base.n} of this run. Δ/sub = (gateway figure with N subscribers − before) / N, ` +
+    'both read after a full garbage collection; heap = V8 heap in use.');
+  const header = ['N', 'in place', 'connect s', 'RSS Δ/sub KB', 'heap Δ/sub KB', 'p50 ms', 'p99 ms', 'max ms', 'fetches/event', 'p99 ratio', 'fetches ratio'];
   const table = rows.map((r) => [
-    String(r.n), String(r.connected), fmt(r.connectS), fmt((r.rssAfterKb - r.rssBeforeKb) / r.connected), fmt(r.p50), fmt(r.p99), fmt(r.max),
+    String(r.n), String(r.connected), fmt(r.connectS), fmt((r.rssAfterKb - r.rssBeforeKb) / r.connected),
+    fmt((r.heapAfterKb - r.heapBeforeKb) / r.connected), fmt(r.p50), fmt(r.p99), fmt(r.max),
     fmt(r.fetchesPerEvent), fmt(r.p99 / base.p99, 2), fmt(r.fetchesPerEvent / base.fetchesPerEvent, 2),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));

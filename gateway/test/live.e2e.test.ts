@@ -93,7 +93,7 @@ describe('likeAdded', () => {
 
 const like = async (who: TestUser, post = postId) => ok(await gql('mutation ($p: ID!) { likePost(postId: $p) { likeCount } }', { p: post }, who.token));
 const comment = async (who: TestUser, text: string, post = postId) =>
-  ok(await gql<{ addComment: { id: string } }>('mutation ($p: ID!, $t: String!) { addComment(postId: $p, text: $t) { id } }', { p: post, t: text }, who.token));
+  ok(await gql('mutation ($p: ID!, $t: String!) { addComment(postId: $p, text: $t) { id } }', { p: post, t: text }, who.token));
 const freshPost = async (author: TestUser, caption: string) => {
   const [loopId] = await readyLoops(gql, author, 1);
   return (await mustCreatePost(gql, author, loopId!, caption)).id;
@@ -195,7 +195,7 @@ describe('auth and visibility', () => {
   it('a revoked token is refused at connect (4403), and a logout ends a live connection (4403)', async () => {
     const handle = `live_rev_${Date.now().toString(36)}`;
     const signUp = ok(
-      await gql<{ signUp: { accessToken: string; refreshToken: string } }>(
+      await gql(
         'mutation ($i: SignUpInput!) { signUp(input: $i) { accessToken refreshToken } }',
         { i: { handle, email: `${handle}@example.com`, password: 'long enough password' } },
       ),

@@ -40,6 +40,8 @@ export function liveClient(httpUrl: string, token?: string, params: Record<strin
     url: httpUrl.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
     lazy: false,
+    // Closes are what these tests look at: reported through `closed`, not printed.
+    onNonLazyError: () => undefined,
     retryAttempts: 0,
     connectionParams: token ? { authorization: `Bearer ${token}`, ...params } : params,
     on: {

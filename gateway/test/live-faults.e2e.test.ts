@@ -1,0 +1,150 @@
+// Live delivery when things go wrong: Redis restarted under the subscriptions, the owning
+// subgraph restarted, tokens expiring on a long connection, limits, and a gateway shutting
+// down. Runs on a redis-server of its own (own-redis.ts), never the machine's.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOwnRedis, type OwnRedis } from '../../tests/support/own-redis.ts';
+import { skipWithout } from '../../tests/support/needs.ts';
+import { freePort, spawnEntry, waitForHttp } from '../../tests/support/processes.ts';
+import { liveClient, type LiveClient, type LiveSubscription } from '../../tests/support/live-client.ts';
+import { knownPost, ok, people, startSocialStack, type Person, type SocialStack } from '../../subgraphs/social/test/support.ts';
+
+const TOKEN_TTL_SECONDS = 5;
+const LIKES = 'subscription ($p: ID!) { likeAdded(postId: $p) { id user { handle } post { likeCount } } }';
+
+describe.skipIf(skipWithout('redis-server', 'the live fault tests'))('live delivery through faults', () => {
+  let redis: OwnRedis;
+  let stack: SocialStack;
+  let author: Person;
+  let postId: string;
+  const clients: LiveClient[] = [];
+  const connect = (token?: string, url = stack.gatewayUrl) => {
+    const c = liveClient(url, token);
+    clients.push(c);
+    return c;
+  };
+  const like = async (who: Person) => ok(await stack.gql('mutation ($p: ID!) { likePost(postId: $p) { likeCount } }', { p: postId }, who.token));
+
+  /**
+   * Likes by fresh people until one reaches `sub` (pub/sub keeps nothing: a like made while
+   * Redis or the subgraph is still coming back is lost, the next one must arrive).
+   */
+  async function nextLikeArrives(sub: LiveSubscription, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const had = sub.results.length;
+    while (Date.now() < deadline) {
+      const [someone] = await people(stack, 1, 'fault');
+      await like(someone!).catch(() => undefined); // may answer SERVICE_UNAVAILABLE while Redis is back up
+      const got = await sub.nth(had, 1_000).catch(() => undefined);
+      if (got) {
+        expect(got.errors).toBeUndefined();
+        return;
+      }
+    }
+    throw new Error(`no like reached the subscriber within ${timeoutMs} ms (${JSON.stringify(sub.results.slice(had))}, done: ${sub.done})`);
+  }
+
+  beforeAll(async () => {
+    redis = await startOwnRedis();
+    stack = await startSocialStack({ env: { REDIS_URL: redis.url, ACCESS_TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS), LIKES_PER_HOUR: '1000' } });
+    [author] = await people(stack, 1, 'author');
+    postId = await knownPost(stack, author!.id);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.dispose().catch(() => undefined)));
+    await stack?.stop();
+    await redis?.kill();
+  });
+
+  it('Redis restarted under a subscription: the next like still arrives, no restart of anything else', async () => {
+    const c = connect();
+    const sub = c.subscribe(LIKES, { p: postId });
+    await c.settled();
+    await nextLikeArrives(sub);
+    await redis.restart();
+    await nextLikeArrives(sub);
+    expect(sub.done).toBe(false);
+  });
+
+  it('the social subgraph restarted: the gateway re-subscribes and the next like arrives', async () => {
+    const c = connect();
+    const sub = c.subscribe(LIKES, { p: postId });
+    await c.settled();
+    await nextLikeArrives(sub);
+    await stack.restartSocial();
+    await nextLikeArrives(sub);
+    expect(sub.done).toBe(false);
+  });
+
+  it('a token that expires ends the connection with 4401; one refreshed in time keeps it open', async () => {
+    const [viewer] = await people(stack, 1, 'exp');
+    const expiring = connect(viewer!.token);
+    const refreshed = connect(viewer!.token);
+    const sub = refreshed.subscribe(LIKES, { p: postId });
+    await Promise.all([expiring.settled(), refreshed.settled()]);
+    // Refresh twice before the first token's expiry passes (each logIn gives a fresh token).
+    for (let i = 0; i < 2; i++) {
+      await new Promise((r) => setTimeout(r, (TOKEN_TTL_SECONDS * 1000) / 2));
+      const again = await stack.gql<{ logIn: { accessToken: string } }>(
+        'mutation ($i: LogInInput!) { logIn(input: $i) { accessToken } }',
+        { i: { login: viewer!.handle, password: 'social test password' } },
+      );
+      await refreshed.refresh(`Bearer ${ok(again).logIn.accessToken}`);
+    }
+    const closed = await expiring.closed;
+    expect(closed.code).toBe(4401);
+    expect(closed.reason).toMatch(/expired/);
+    await nextLikeArrives(sub);
+    expect(sub.done).toBe(false);
+  });
+
+  it('an expired token at connect closes with 4401; a fresh token for another user is refused (4403)', async () => {
+    const [a, b] = await people(stack, 2, 'mix');
+    const c = connect(a!.token);
+    await c.connected;
+    c.refresh(`Bearer ${b!.token}`).catch(() => undefined); // answered by a close, not a pong
+    const closed = await c.closed;
+    expect(closed.code).toBe(4403);
+    await new Promise((r) => setTimeout(r, TOKEN_TTL_SECONDS * 1000 + 500));
+    expect((await connect(a!.token).closed).code).toBe(4401);
+  });
+
+  it('at most 50 subscriptions per connection and 20 connections per user (4429)', async () => {
+    const [viewer] = await people(stack, 1, 'lim');
+    const c = connect(viewer!.token);
+    const subs = Array.from({ length: 50 }, () => c.subscribe(LIKES, { p: postId }));
+    await c.settled();
+    expect(subs.every((s) => !s.done)).toBe(true);
+    c.subscribe(LIKES, { p: postId });
+    const closed = await c.closed;
+    expect(closed.code).toBe(4429);
+    expect(closed.reason).toMatch(/50 per connection/);
+
+    const open = Array.from({ length: 20 }, () => connect(viewer!.token));
+    await Promise.all(open.map((o) => o.connected));
+    const oneTooMany = await connect(viewer!.token).closed;
+    expect(oneTooMany.code).toBe(4429);
+    expect(oneTooMany.reason).toMatch(/20 per user/);
+    await open[0]!.dispose();
+    await new Promise((r) => setTimeout(r, 200));
+    const roomAgain = connect(viewer!.token);
+    await roomAgain.connected;
+  });
+
+  it('a gateway shutting down closes its sockets with 1001', async () => {
+    const port = await freePort();
+    const gateway = spawnEntry('gateway/src/main.ts', { ...stack.gatewayEnv, GATEWAY_PORT: String(port), HOST: '127.0.0.1' });
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/health`, gateway);
+      const c = connect(undefined, `http://127.0.0.1:${port}/graphql`);
+      c.subscribe(LIKES, { p: postId });
+      await c.settled();
+      gateway.child.kill('SIGTERM');
+      const closed = await c.closed;
+      expect(closed.code).toBe(1001);
+      expect((await gateway.waitForExit(15_000)).code).toBe(0);
+    } finally {
+      await gateway.kill();
+    }
+  });
+});
