@@ -3,7 +3,8 @@
  *
  * The users, media (with its worker), posts and social subgraphs run in this process
  * (tests/support/stack.ts), each behind a counting proxy (tests/support/graphql-proxy.ts); ONE
- * gateway runs as a child process on the same routes, so its memory (VmRSS) is its own. For
+ * gateway runs as a child process on the same routes, so its memory (VmRSS, and V8 heap through
+ * its inspector, both read after a forced full collection) is its own. For
  * each size N of BENCH_SUBSCRIBERS, N anonymous graphql-ws clients (all in this process)
  * subscribe to likeAdded of one real post; then BENCH_EVENTS likes, each by another user through
  * the gateway's likePost mutation over HTTP, are timed from sending the mutation until every

@@ -48,14 +48,14 @@ class SubgraphSocket {
     url: string,
     private readonly log: Logger,
   ) {
-    const self = this;
+    const sent = this.sent;
     // Sees each subscribe go out, so the barrier ping is sent only after it.
     class ObservedSocket extends WebSocket {
       override send(data: unknown, ...rest: unknown[]) {
         const message = typeof data === 'string' ? (JSON.parse(data) as { type?: string; payload?: { extensions?: { upstreamId?: number } } }) : undefined;
         (super.send as (...a: unknown[]) => void)(data, ...rest);
         const id = message?.type === 'subscribe' ? message.payload?.extensions?.upstreamId : undefined;
-        if (id !== undefined) self.sent.get(id)?.();
+        if (id !== undefined) sent.get(id)?.();
       }
     }
     this.client = createClient({
