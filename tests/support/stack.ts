@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createDb, type Db } from '@fffoto/shared/db';
 import { migrate } from '@fffoto/shared/migrate';
-import { redisAvailable } from './needs.ts';
 import { createDatabase, dropDatabase, uniqueName } from './pg-admin.ts';
 import type { ServiceHandle } from '@fffoto/shared/server';
 import { composeFromConfig } from '../../gateway/src/compose.ts';
@@ -78,7 +77,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const handles: ServiceHandle[] = [];
   const cleanups: Array<() => Promise<void> | void> = [];
   let dropOwnDatabase: (() => Promise<void>) | undefined;
-  if (!redisAvailable() && !options.env?.DATABASE_URL) {
+  // Keyed on the stack's own environment (not the test run's probe): benchmarks set REDIS_URL
+  // and DATABASE_URL themselves and must get the database they seeded.
+  if (!base.REDIS_URL && !options.env?.DATABASE_URL) {
     // Without Redis, media runs the embedded in-process queue, which (as after an `npm start`
     // restart) takes up every unfinished loop of its database: stacks sharing the run's
     // database would encode each other's loops. Each gets a migrated database of its own.
