@@ -220,6 +220,7 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
     limits,
     log,
     recheckMs: config.GATEWAY_LIVE_RECHECK_MS,
+    production,
   });
   liveStats = () => ({ connections: live.connections(), ...hub.stats() });
 

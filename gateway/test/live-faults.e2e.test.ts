@@ -2,6 +2,7 @@
 // subgraph restarted, tokens expiring on a long connection, limits, and a gateway shutting
 // down. Runs on a redis-server of its own (own-redis.ts), never the machine's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startOwnRedis, type OwnRedis } from '../../tests/support/own-redis.ts';
 import { skipWithout } from '../../tests/support/needs.ts';
 import { freePort, spawnEntry, waitForHttp } from '../../tests/support/processes.ts';
@@ -115,6 +116,11 @@ describe.skipIf(skipWithout('redis-server', 'the live fault tests'))('live deliv
     const subs = Array.from({ length: 50 }, () => c.subscribe(LIKES, { p: postId }));
     await c.settled();
     expect(subs.every((s) => !s.done)).toBe(true);
+    // Completing one and subscribing another at once stays within the limit.
+    subs[0]!.stop();
+    await new Promise((r) => setImmediate(r)); // the client sends its `complete` a few microtasks later
+    c.subscribe(LIKES, { p: postId });
+    await c.settled();
     c.subscribe(LIKES, { p: postId });
     const closed = await c.closed;
     expect(closed.code).toBe(4429);
@@ -131,7 +137,59 @@ describe.skipIf(skipWithout('redis-server', 'the live fault tests'))('live deliv
     await roomAgain.connected;
   });
 
-  it('a gateway shutting down closes its sockets with 1001', async () => {
+  it('a socket dropped while its token is being checked takes none of its user\'s 20 slots', async () => {
+    const [viewer] = await people(stack, 1, 'slot');
+    redis.pause(); // each token check now waits out its revocation budget
+    try {
+      await Promise.all(
+        Array.from({ length: 25 }, async () => {
+          const ws = new WebSocket(stack.gatewayUrl.replace(/^http/, 'ws'), 'graphql-transport-ws');
+          await new Promise((r) => ws.once('open', r));
+          ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${viewer!.token}` } }));
+          await new Promise((r) => setTimeout(r, 50));
+          ws.terminate();
+        }),
+      );
+    } finally {
+      redis.resume();
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+    const c = connect(viewer!.token);
+    expect(await Promise.race([c.connected.then(() => 'connected'), c.closed.then((e) => `closed ${e.code} ${e.reason}`)])).toBe('connected');
+  });
+
+  it('protocol misuse closes with 4400 (not graphql-ws\' own 4401/4429, which the contract gives other meanings)', async () => {
+    const closeOf = async (messages: object[]) => {
+      const ws = new WebSocket(stack.gatewayUrl.replace(/^http/, 'ws'), 'graphql-transport-ws');
+      await new Promise((r) => ws.once('open', r));
+      const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+      for (const m of messages) ws.send(JSON.stringify(m));
+      return closed;
+    };
+    expect(await closeOf([{ id: '1', type: 'subscribe', payload: { query: '{ __typename }' } }])).toBe(4400);
+    expect(await closeOf([{ type: 'connection_init' }, { type: 'connection_init' }])).toBe(4400);
+  });
+
+  it('a production gateway hides schema hints and answers a malformed id with NOT_FOUND over the socket', async () => {
+    const port = await freePort();
+    const gateway = spawnEntry('gateway/src/main.ts', { ...stack.gatewayEnv, NODE_ENV: 'production', GATEWAY_PORT: String(port), HOST: '127.0.0.1' });
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/health`, gateway);
+      const c = connect(undefined, `http://127.0.0.1:${port}/graphql`);
+      const typo = c.subscribe('subscription { likeAdde(postId: "x") { id } }');
+      const badId = c.subscribe(LIKES, { p: 'not-a-uuid' });
+      await c.settled();
+      const error = (typo.error as Array<{ message: string }>)[0]!;
+      expect(error.message).toMatch(/likeAdde/);
+      expect(error.message).not.toMatch(/Did you mean/);
+      expect((await badId.nth(0)).errors?.[0]).toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+      expect((await badId.nth(0)).errors?.[0]?.extensions).not.toHaveProperty('http');
+    } finally {
+      await gateway.kill();
+    }
+  });
+
+  it('a gateway shutting down closes its sockets with 1001, without waiting for a client that stopped reading', async () => {
     const port = await freePort();
     const gateway = spawnEntry('gateway/src/main.ts', { ...stack.gatewayEnv, GATEWAY_PORT: String(port), HOST: '127.0.0.1' });
     try {
@@ -139,10 +197,19 @@ describe.skipIf(skipWithout('redis-server', 'the live fault tests'))('live deliv
       const c = connect(undefined, `http://127.0.0.1:${port}/graphql`);
       c.subscribe(LIKES, { p: postId });
       await c.settled();
+      // A client that stops reading never answers the close handshake.
+      const stuck = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws');
+      await new Promise((r) => stuck.once('open', r));
+      stuck.send(JSON.stringify({ type: 'connection_init' }));
+      await new Promise((r) => setTimeout(r, 200));
+      (stuck as unknown as { _socket: { pause(): void } })._socket.pause();
+      const started = Date.now();
       gateway.child.kill('SIGTERM');
       const closed = await c.closed;
       expect(closed.code).toBe(1001);
       expect((await gateway.waitForExit(15_000)).code).toBe(0);
+      expect(Date.now() - started).toBeLessThan(10_000); // not ws' 30 s close timeout
+      stuck.terminate();
     } finally {
       await gateway.kill();
     }

@@ -186,6 +186,18 @@ describe('auth and visibility', () => {
     expect((await likes.nth(0)).data).toMatchObject({ likeAdded: { user: { handle: cy.handle } } });
   });
 
+  it('queries and mutations over the socket answer their errors on that operation; the socket and its subscriptions stay', async () => {
+    const c = connect(stack.gatewayUrl);
+    const likes = c.subscribe(LIKE, { p: postId });
+    const anonymousLike = c.subscribe('mutation ($p: ID!) { likePost(postId: $p) { likeCount } }', { p: postId });
+    const missing = c.subscribe('{ post(id: "not-a-post") { id } me { id } }');
+    expect((await anonymousLike.nth(0)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await missing.nth(0)).data).toEqual({ post: null, me: null });
+    await c.settled();
+    await like(dee);
+    expect((await likes.nth(0)).data).toMatchObject({ likeAdded: { user: { handle: dee.handle } } });
+  });
+
   it('a bad token closes the socket with 4403 and a reason', async () => {
     const closed = await closedWith(connect(stack.gatewayUrl, 'not-a-jwt'));
     expect(closed.code).toBe(4403);
@@ -254,7 +266,10 @@ describe('per-event work is shared', () => {
 
   async function fetchesPerLike(subscribers: number, post: string, liker: TestUser): Promise<{ fetches: number; delivered: number }> {
     const conns = Array.from({ length: Math.min(subscribers, 25) }, (_, i) => connect(i % 2 ? urlB : stack.gatewayUrl, i % 3 ? people[i % 4]!.token : undefined));
-    const subs = Array.from({ length: subscribers }, (_, i) => conns[i % conns.length]!.subscribe(SELECTION, { p: post }));
+    // Every third document differs only by a comment and spacing: the same document to the hub.
+    const subs = Array.from({ length: subscribers }, (_, i) =>
+      conns[i % conns.length]!.subscribe(i % 3 === 2 ? `# subscriber ${i}\n${SELECTION.replace(/ \{ /g, '  {\n ')}` : SELECTION, { p: post }),
+    );
     await Promise.all(conns.map((c) => c.settled()));
     const before = [...proxies].map(([name, p]) => [name, p.bodies.length] as const);
     await like(liker, post);
@@ -287,8 +302,16 @@ describe('per-event work is shared', () => {
     const boSub = boLive.subscribe(q, { p: post });
     const cySub = cyLive.subscribe(q, { p: post });
     await Promise.all([boLive.settled(), cyLive.settled()]);
+    const anonymous = connect(stack.gatewayUrl);
+    const streams = async () => ((await (await fetch(stack.gatewayUrl.replace('/graphql', '/ready'))).json()) as { live: { streams: number } }).live.streams;
+    const before = await streams();
+    const anonymousSubs = [1, 2, 3].map(() => anonymous.subscribe(q, { p: post }));
+    await anonymous.settled();
+    // Anonymous subscribers are one viewer (none): one stream for the three, not three.
+    expect(await streams()).toBe(before + 1);
     await comment(commenter, 'who liked it?', post);
     expect((await boSub.nth(0)).data).toMatchObject({ commentAdded: { post: { viewerHasLiked: true } } });
     expect((await cySub.nth(0)).data).toMatchObject({ commentAdded: { post: { viewerHasLiked: false } } });
+    for (const sub of anonymousSubs) expect((await sub.nth(0)).data).toMatchObject({ commentAdded: { post: { viewerHasLiked: false } } });
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SubscriptionPlanner } from '../src/live/subscription-plan.ts';
 
 const planner = new SubscriptionPlanner(readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8'));
-const plan = (text: string) => planner.plan(parse(text), text, undefined);
+const plan = (text: string) => planner.plan(parse(text), undefined);
 
 describe('SubscriptionPlanner', () => {
   it('sends the primary fetch to the owning subgraph and the rest to the others', () => {

@@ -8,7 +8,7 @@
 //   sent a fresh one first: a `ping` whose payload is `{ authorization: "Bearer …" }` (same user).
 // - Queries and mutations sent over the socket run through the same Apollo Server as HTTP.
 import type { ApolloServer } from '@apollo/server';
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type ExecutionResult } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { Server } from 'node:http';
 import { authenticate, type TokenVerifier, type Viewer } from '@fffoto/shared/auth';
 import { CLOSE, connectionAuthorization, serveLive, type LiveExtra, type LiveSocketServer } from '@fffoto/shared/live-socket';
@@ -29,15 +29,17 @@ export interface ClientSocketOptions {
   log: Logger;
   /** How often a connection's token is verified again (revocation). */
   recheckMs: number;
+  production: boolean;
 }
 
 interface Connection {
   viewer: Viewer | null;
   token?: string;
-  subscriptions: Set<string>;
   expiry?: NodeJS.Timeout;
   recheck?: NodeJS.Timeout;
   closed: boolean;
+  /** Holds one of its user's MAX_CONNECTIONS_PER_USER slots. */
+  counted: boolean;
 }
 
 interface LiveArgs {
@@ -56,6 +58,8 @@ export function serveClientSockets(opts: ClientSocketOptions): LiveSocketServer 
     const conn = connections.get(extra);
     if (conn) conn.closed = true;
     extra.socket.close(code, reason.slice(0, 120));
+    // A client that does not answer the close frame (one that stopped reading) is cut after a grace.
+    setTimeout(() => extra.socket.terminate(), 2_000).unref();
   };
 
   /** Verifies a token for this connection; closes it and returns null when refused. */
@@ -88,20 +92,23 @@ export function serveClientSockets(opts: ClientSocketOptions): LiveSocketServer 
     '/graphql',
     {
       onConnect: async (ctx) => {
-        const conn: Connection = { viewer: null, subscriptions: new Set(), closed: false };
+        // Registered before the token check: a socket that closes meanwhile is marked closed
+        // here (onClose) and then takes no slot and arms no timer.
+        const conn: Connection = { viewer: null, closed: false, counted: false };
+        connections.set(ctx.extra, conn);
         const authorization = connectionAuthorization(ctx.connectionParams);
         if (authorization) {
           const verified = await verify(ctx.extra, authorization);
-          if (!verified) return false;
+          if (!verified || conn.closed) return false;
           const count = perUser.get(verified.viewer.id) ?? 0;
           if (count >= MAX_CONNECTIONS_PER_USER) {
             close(ctx.extra, CLOSE.tooMany, `too many connections: at most ${MAX_CONNECTIONS_PER_USER} per user`);
             return false;
           }
           perUser.set(verified.viewer.id, count + 1);
+          conn.counted = true;
           Object.assign(conn, verified);
         }
-        connections.set(ctx.extra, conn);
         arm(ctx.extra, conn);
         return true;
       },
@@ -122,10 +129,12 @@ export function serveClientSockets(opts: ClientSocketOptions): LiveSocketServer 
         Object.assign(conn, verified);
         arm(ctx.extra, conn);
       },
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: (ctx, _id, payload) => {
         const conn = connections.get(ctx.extra);
         if (!conn) return [new GraphQLError('Not connected.')];
-        if (conn.subscriptions.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+        // graphql-ws' own table, this subscribe included: a `complete` removes its entry as it
+        // arrives, before the stream has ended.
+        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
           close(ctx.extra, CLOSE.tooMany, `too many subscriptions: at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} per connection`);
           return [new GraphQLError('Too many subscriptions.')];
         }
@@ -137,7 +146,6 @@ export function serveClientSockets(opts: ClientSocketOptions): LiveSocketServer 
         }
         const errors = validate(opts.hub.planner.schema, document, [...specifiedRules, ...opts.limits.validationRules]);
         if (errors.length) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
-        conn.subscriptions.add(id);
         const subscriber: LiveSubscriber = {
           viewerId: conn.viewer?.id ?? null,
           authorization: () => (conn.token ? `Bearer ${conn.token}` : undefined),
@@ -164,22 +172,21 @@ export function serveClientSockets(opts: ClientSocketOptions): LiveSocketServer 
           { query: live.text, variables: live.variables, operationName: live.operationName ?? undefined },
           { contextValue: { viewer: live.connection.viewer, authorization: live.subscriber.authorization() } },
         );
-        return (response.body.kind === 'single' ? response.body.singleResult : { errors: [new GraphQLError('Incremental delivery is not served over WebSocket.')] }) as ExecutionResult;
+        if (response.body.kind !== 'single') return { errors: [new GraphQLError('Incremental delivery is not served over WebSocket.')] };
+        // Apollo's result is already formatted (plain objects); graphql-ws serialises GraphQLErrors.
+        const { errors, ...rest } = response.body.singleResult;
+        return { ...rest, ...(errors ? { errors: errors.map(fromFormatted) } : {}) } as ExecutionResult;
       },
-      onComplete: (ctx, id) => {
-        connections.get(ctx.extra)?.subscriptions.delete(id);
-      },
-      onOperation: (ctx, id, _payload, _args, result) => {
-        // A single result (or a refusal) is over at once; only streams stay counted.
-        if (!(Symbol.asyncIterator in (result as object))) connections.get(ctx.extra)?.subscriptions.delete(id);
-      },
+      onNext: (_ctx, _id, _payload, _args, result) => clientResult(result, opts.production),
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => clientError(e, opts.production)),
       onClose: (ctx) => {
         const conn = connections.get(ctx.extra);
         if (!conn) return;
         conn.closed = true;
         clearTimeout(conn.expiry);
         clearInterval(conn.recheck);
-        if (conn.viewer) {
+        if (conn.viewer && conn.counted) {
+          conn.counted = false;
           const left = (perUser.get(conn.viewer.id) ?? 1) - 1;
           if (left > 0) perUser.set(conn.viewer.id, left);
           else perUser.delete(conn.viewer.id);
@@ -189,6 +196,29 @@ export function serveClientSockets(opts: ClientSocketOptions): LiveSocketServer 
     opts.log,
   );
   return { ...socket, connectionsOf: (userId) => perUser.get(userId) ?? 0 };
+}
+
+function fromFormatted(e: GraphQLFormattedError): GraphQLError {
+  const error = new GraphQLError(e.message, { path: e.path, extensions: e.extensions });
+  if (e.locations) Object.assign(error, { locations: e.locations });
+  return error;
+}
+
+/**
+ * What a client may see of an error: never the HTTP status meant for Apollo's transport, and in
+ * production no "Did you mean …?" schema hints (HTTP hides them too: hideSchemaDetailsFromClientErrors).
+ */
+function clientError(error: GraphQLError, production: boolean): GraphQLError {
+  const { http: _http, ...extensions } = error.extensions ?? {};
+  const message = production ? error.message.replace(/ Did you mean(.+?)\?$/, '') : error.message;
+  if (message === error.message && !_http) return error;
+  const clean = new GraphQLError(message, { path: error.path, extensions });
+  if (error.locations) Object.assign(clean, { locations: error.locations });
+  return clean;
+}
+
+function clientResult(result: ExecutionResult, production: boolean): ExecutionResult {
+  return result.errors ? { ...result, errors: result.errors.map((e) => clientError(e as GraphQLError, production)) } : result;
 }
 
 function withCode(error: GraphQLError, code: string): GraphQLError {

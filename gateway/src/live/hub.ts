@@ -68,17 +68,19 @@ export class LiveHub {
   async subscribe(req: LiveRequest): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
     let plan: LivePlan;
     try {
-      plan = this.planner.plan(req.document, req.text, req.operationName);
+      plan = this.planner.plan(req.document, req.operationName);
     } catch (err) {
       return { errors: [err instanceof GraphQLError ? err : new GraphQLError((err as Error).message)] };
     }
     const primaryVariables = Object.fromEntries((plan.primary.variableUsages ?? []).map((v) => [v, req.variables[v]]));
-    const key = plan.shared
-      ? JSON.stringify([plan.primary.serviceName, plan.primary.operation, primaryVariables])
+    // Anonymous subscribers are all the same viewer (none): they share even what is per viewer.
+    const shared = plan.shared || !req.subscriber.viewerId;
+    const key = shared
+      ? JSON.stringify([plan.primary.serviceName, plan.primary.operation, primaryVariables, plan.shared ? 'everyone' : 'anonymous'])
       : `personal:${++this.personal}`;
     let stream = this.streams.get(key);
     if (!stream) {
-      stream = new Stream(this, key, plan.primary, primaryVariables, plan.shared ? null : req.subscriber);
+      stream = new Stream(this, key, plan.primary, primaryVariables, shared ? null : req.subscriber);
       this.streams.set(key, stream);
     }
     const queue = stream.join(plan, req);
@@ -140,7 +142,8 @@ class Stream {
   }
 
   join(plan: LivePlan, req: LiveRequest): EventQueue<ExecutionResult> {
-    const key = `${req.operationName ?? ''}\n${req.text}\n${JSON.stringify(req.variables)}`;
+    // The normalised document: comments and spacing do not make another group (and another execution per event).
+    const key = `${req.operationName ?? ''}\n${plan.normalized}\n${JSON.stringify(req.variables)}`;
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = { plan, request: req, members: new Map() }));
     const members = group.members;

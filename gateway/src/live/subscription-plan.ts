@@ -12,6 +12,7 @@ import {
   isAbstractType,
   Kind,
   parse,
+  print,
   TypeInfo,
   visit,
   visitWithTypeInfo,
@@ -25,6 +26,8 @@ export interface LivePlan {
   primary: FetchNode;
   rest?: PlanNode;
   operationContext: OperationContext;
+  /** The document as printed from its AST: no comments, one spacing. */
+  normalized: string;
   /** The subscription root field (its response key is the field name or alias). */
   rootField: string;
   /**
@@ -61,8 +64,9 @@ export class SubscriptionPlanner {
   }
 
   /** The plan of a validated subscription document (cached per document and operation name). */
-  plan(document: DocumentNode, text: string, operationName: string | undefined | null): LivePlan {
-    const key = `${operationName ?? ''}\n${text}`;
+  plan(document: DocumentNode, operationName: string | undefined | null): LivePlan {
+    const normalized = print(document);
+    const key = `${operationName ?? ''}\n${normalized}`;
     let plan = this.cache.get(key);
     if (plan) return plan;
     const operation = operationFromDocument(this.apiSchema, document, { operationName: operationName ?? undefined });
@@ -76,6 +80,7 @@ export class SubscriptionPlanner {
       primary: node.primary,
       rest: node.rest,
       operationContext,
+      normalized,
       rootField,
       shared: this.publicStreams.has(rootField) && !this.selectsPerViewer(document),
     };

@@ -6,15 +6,17 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { ServerOptions } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from './logger.ts';
 
 /** Close codes of the public contract (DESIGN.md, Subscriptions) plus the two of WebSocket itself. */
+const CLOSE_BAD_REQUEST = 4400;
+
 export const CLOSE = {
   goingAway: 1001,
   /** A consumer so slow that its undelivered events passed the bound: reconnect and catch up. */
   slowConsumer: 1013,
-  badRequest: 4400,
+  badRequest: CLOSE_BAD_REQUEST,
   tokenExpired: 4401,
   forbidden: 4403,
   tooMany: 4429,
@@ -24,6 +26,22 @@ export const CLOSE = {
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 /** How long a ping waits for earlier subscribes before it is answered anyway. */
 const BARRIER_MS = 10_000;
+/** After 1001, how long a client has to finish the close handshake before its socket is cut. */
+const CLOSE_GRACE_MS = 2_000;
+
+/**
+ * graphql-ws closes with its own codes where the contract means "bad request" (4400): a
+ * subscribe before connection_init (its 4401 would read "token expired") and a second
+ * connection_init (its 4429 would read "too many").
+ */
+const PROTOCOL_CLOSES: Record<string, number> = { Unauthorized: CLOSE_BAD_REQUEST, 'Too many initialisation requests': CLOSE_BAD_REQUEST };
+
+class ContractSocket extends WebSocket {
+  override close(code?: number, reason?: string | Buffer): void {
+    const mapped = typeof reason === 'string' && (code === 4401 || code === 4429) ? PROTOCOL_CLOSES[reason] : undefined;
+    super.close(mapped ?? code, mapped ? `${reason}: send connection_init once, before anything else` : reason);
+  }
+}
 
 export type LiveExtra = Extra;
 export type LiveServerOptions<P extends Record<string, unknown>> = ServerOptions<P, Extra>;
@@ -51,7 +69,7 @@ export function serveLive<P extends Record<string, unknown>>(
   options: LiveServerOptions<P>,
   log: Logger,
 ): LiveSocketServer {
-  const wss = new WebSocketServer({ server, path, maxPayload: MAX_MESSAGE_BYTES });
+  const wss = new WebSocketServer({ server, path, maxPayload: MAX_MESSAGE_BYTES, WebSocket: ContractSocket });
   wss.on('error', (err) => log.warn({ err: err.message }, 'live socket server error'));
   const withBarrier: LiveServerOptions<P> = {
     ...options,
@@ -90,7 +108,15 @@ export function serveLive<P extends Record<string, unknown>>(
   return {
     connections: () => wss.clients.size,
     close: async () => {
-      await disposable.dispose();
+      // A client that stopped reading never answers the close frame; ws would wait 30 s for it.
+      const cut = setTimeout(() => {
+        for (const client of wss.clients) client.terminate();
+      }, CLOSE_GRACE_MS);
+      try {
+        await disposable.dispose();
+      } finally {
+        clearTimeout(cut);
+      }
     },
   };
 }

@@ -5,6 +5,7 @@
 // them; one upstream subscription serves every subscriber of a post).
 import type { Db } from '@fffoto/shared/db';
 import { notFound } from '@fffoto/shared/errors';
+import { isUuid } from '@fffoto/shared/ids';
 import { channelEvents, LIVE_EXTENSIONS, mapStream } from '@fffoto/shared/live-stream';
 import { channels, type PubSubEngine } from '@fffoto/shared/pubsub';
 import { blockedEitherWay } from './blocks.ts';
@@ -31,6 +32,7 @@ export class LiveStreams {
 
   /** The post, NOT_FOUND when it does not exist or a block stands between it and the viewer. */
   private async visiblePost(postId: string, viewerId: string | null) {
+    if (!isUuid(postId)) throw notFound('Post');
     const post = await this.refs.require(postId);
     if (viewerId && viewerId !== post.authorId && (await blockedEitherWay(this.db, viewerId, post.authorId))) throw notFound('Post');
     return post;
