@@ -46,7 +46,16 @@ describe.skipIf(skipWithout('redis-server', 'the live fault tests'))('live deliv
 
   beforeAll(async () => {
     redis = await startOwnRedis();
-    stack = await startSocialStack({ env: { REDIS_URL: redis.url, ACCESS_TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS), LIKES_PER_HOUR: '1000' } });
+    stack = await startSocialStack({
+      env: {
+        REDIS_URL: redis.url,
+        ACCESS_TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS),
+        LIKES_PER_HOUR: '1000',
+        COMMENTS_PER_HOUR: '100000',
+        // At most 4 events wait for one subscriber whose socket does not drain.
+        GATEWAY_LIVE_BUFFER: '4',
+      },
+    });
     [author] = await people(stack, 1, 'author');
     postId = await knownPost(stack, author!.id);
   }, 60_000);
@@ -188,6 +197,53 @@ describe.skipIf(skipWithout('redis-server', 'the live fault tests'))('live deliv
       await gateway.kill();
     }
   });
+
+  it('a consumer that stops reading is closed with 1013 and holds nobody else up', async () => {
+    const [writer] = await people(stack, 1, 'slow');
+    const comments = 'subscription ($p: ID!) { commentAdded(postId: $p) { id text author { handle } } }';
+    const subscribers = async () =>
+      ((await (await fetch(stack.gatewayUrl.replace('/graphql', '/ready'))).json()) as { live: { subscribers: number } }).live.subscribers;
+    const healthy = connect();
+    const healthySub = healthy.subscribe(comments, { p: postId });
+    await healthy.settled();
+    const others = await subscribers(); // this file's earlier subscriptions and the healthy one
+    // The slow one: 50 subscriptions on one socket (50 copies of each event), then never reads.
+    const slow = new WebSocket(stack.gatewayUrl.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    await new Promise((r) => slow.once('open', r));
+    const slowClosed = new Promise<number>((r) => slow.once('close', (code) => r(code)));
+    const acked = new Promise((r) => slow.on('message', (m) => String(m).includes('"connection_ack"') && r(null)));
+    slow.send(JSON.stringify({ type: 'connection_init' }));
+    await acked;
+    for (let i = 0; i < 50; i++) slow.send(JSON.stringify({ id: `s${i}`, type: 'subscribe', payload: { query: comments, variables: { p: postId } } }));
+    const pong = new Promise((r) => slow.on('message', (m) => String(m).includes('"pong"') && r(null)));
+    slow.send(JSON.stringify({ type: 'ping' }));
+    await pong;
+    await healthy.settled();
+    (slow as unknown as { _socket: { pause(): void } })._socket.pause();
+    let sent = 0;
+    let code: number | undefined;
+    void slowClosed.then((c) => (code = c));
+    const text = 'x'.repeat(400);
+    let token = { value: writer!.token, at: Date.now() };
+    while (sent < 2_000) {
+      if (Date.now() - token.at > (TOKEN_TTL_SECONDS * 1000) / 2) {
+        const again = await stack.gql<{ logIn: { accessToken: string } }>('mutation ($i: LogInInput!) { logIn(input: $i) { accessToken } }', {
+          i: { login: writer!.handle, password: 'social test password' },
+        });
+        token = { value: ok(again).logIn.accessToken, at: Date.now() };
+      }
+      await Promise.all(Array.from({ length: 10 }, () => stack.gql('mutation ($p: ID!, $t: String!) { addComment(postId: $p, text: $t) { id } }', { p: postId, t: text }, token.value).then(ok)));
+      sent += 10;
+      // The healthy subscriber keeps up: every comment so far reaches it.
+      await healthySub.nth(sent - 1);
+      if ((await subscribers()) === others) break; // the slow socket's 50 were dropped: it is being closed
+    }
+    // Reading again, within the close grace, it drains what was sent and then reads the code.
+    (slow as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect(await slowClosed).toBe(1013);
+    expect(code).toBe(1013);
+    expect(healthySub.results).toHaveLength(sent);
+  }, 120_000);
 
   it('a gateway shutting down closes its sockets with 1001, without waiting for a client that stopped reading', async () => {
     const port = await freePort();

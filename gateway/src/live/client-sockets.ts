@@ -19,6 +19,7 @@ import type { LiveHub, LiveSubscriber } from './hub.ts';
 
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 50;
 export const MAX_CONNECTIONS_PER_USER = 20;
+const CLOSE_GRACE_MS = 10_000;
 
 export interface ClientSocketOptions {
   server: Server;
@@ -58,8 +59,9 @@ export function serveClientSockets(opts: ClientSocketOptions): LiveSocketServer 
     const conn = connections.get(extra);
     if (conn) conn.closed = true;
     extra.socket.close(code, reason.slice(0, 120));
-    // A client that does not answer the close frame (one that stopped reading) is cut after a grace.
-    setTimeout(() => extra.socket.terminate(), 2_000).unref();
+    // A client that does not answer the close frame (one that stopped reading) is cut after a
+    // grace long enough for a slow but live one to drain what was sent and read the code.
+    setTimeout(() => extra.socket.terminate(), CLOSE_GRACE_MS).unref();
   };
 
   /** Verifies a token for this connection; closes it and returns null when refused. */
