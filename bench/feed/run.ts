@@ -4,7 +4,7 @@
  * Seeds a throwaway database (bench/feed/seed.ts: users, READY loops, posts, tags, follows, the
  * fanned-out feed_entries, likes, comments, straight into each subgraph's tables), starts users,
  * media, posts and social with our gateway (tests/support/stack.ts) plus a stock ApolloGateway
- * (stock-gateway.ts) over the same subgraphs, all in this process, then sends the home-feed
+ * (bench/support/stock-gateway.ts) over the same subgraphs, all in this process, then sends the home-feed
  * query as different viewers with BENCH_CONCURRENCY requests in flight, in rounds alternating
  * ours (A) and stock (S) on the same viewers. SQL statements per request per subgraph are counted
  * on serial warm-up requests through each gateway.
@@ -23,7 +23,7 @@ import { createDatabase, dropDatabase, dropStaleDatabases, uniqueName } from '..
 import { deleteKeysWithPrefix } from '../../tests/support/redis-admin.ts';
 import { startStack, type Stack } from '../../tests/support/stack.ts';
 import { seedFeed } from './seed.ts';
-import { startStockGateway } from './stock-gateway.ts';
+import { startStockGateway } from '../support/stock-gateway.ts';
 import { intEnv } from '../support/env.ts';
 
 const int = intEnv;

@@ -1,9 +1,14 @@
 /**
  * Gateway benchmark (prints figures; not a test, asserts nothing). Run: npx tsx bench/gateway/run.ts
  *
- * Our gateway merges a request's `_entities` fetches to one subgraph and sends each distinct
+ * Two sections, BENCH_SECTIONS ("small,batching", run in that order):
+ * - small: per-request overhead of our gateway against stock @apollo/gateway on small queries,
+ *   each gateway its own process (small.ts, where its settings are).
+ * - batching: below.
+ *
+ * Batching: our gateway merges a request's `_entities` fetches to one subgraph and sends each distinct
  * representation once (GATEWAY_BATCH_ENTITIES=true, "A"); stock @apollo/gateway behaviour is
- * GATEWAY_BATCH_ENTITIES=false ("B"). Both run in this process over the same users and media
+ * GATEWAY_BATCH_ENTITIES=false with GATEWAY_DEDUPE_REQUESTS=false ("B"). Both run in this process over the same users and media
  * subgraphs, against a database and Redis prefix of this run's own (removed at the end).
  *
  * - Counted: a twin of each gateway reaches the users subgraph through a recording proxy; its
@@ -16,9 +21,11 @@
  * The query is ALIASES × `loop(id) { id status owner { handle displayName } }` (there is no list
  * field yet), sent twice over: as a named operation (what client libraries send) and anonymous.
  *
- * Env: BENCH_REQUESTS (per gateway, per concurrency, per shape; default 100), BENCH_ROUNDS (5),
- * BENCH_WARMUP (per gateway per shape, 10), BENCH_ALIASES (50), BENCH_USERS (10),
- * BENCH_LOOPS (200), BENCH_CONCURRENCY ("1,8"), BENCH_SHAPES ("named,anonymous").
+ * Env (batching): BENCH_REQUESTS (per gateway, per concurrency, per shape; default 100),
+ * BENCH_BATCH_ROUNDS (5), BENCH_WARMUP (per gateway per shape, 10), BENCH_ALIASES (50),
+ * BENCH_BATCH_USERS (10), BENCH_BATCH_LOOPS (200), BENCH_CONCURRENCY ("1,8"),
+ * BENCH_SHAPES ("named,anonymous"). (BENCH_ROUNDS, BENCH_USERS and BENCH_LOOPS are the small
+ * section's.)
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,18 +42,24 @@ import { startStack, type Stack } from '../../tests/support/stack.ts';
 import { deleteKeysWithPrefix } from '../../tests/support/redis-admin.ts';
 // Deterministic (mulberry32), so every run asks for the same loops.
 import { prng } from '../../subgraphs/media/src/pipeline/grain.ts';
+import { cleanupMark, cleanupOnSignals, cleanupTo, onCleanup } from '../support/cleanups.ts';
 import { intEnv } from '../support/env.ts';
+import { smallQueriesSection } from './small.ts';
 
 const int = intEnv;
 const REQUESTS = int('BENCH_REQUESTS', 100);
-const ROUNDS = int('BENCH_ROUNDS', 5);
+const ROUNDS = int('BENCH_BATCH_ROUNDS', 5);
 const WARMUP = int('BENCH_WARMUP', 10);
 const ALIASES = int('BENCH_ALIASES', 50);
-const USERS = int('BENCH_USERS', 10);
-const LOOPS = int('BENCH_LOOPS', 200);
+const USERS = int('BENCH_BATCH_USERS', 10);
+const LOOPS = int('BENCH_BATCH_LOOPS', 200);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8').split(',').map(Number).filter((n) => Number.isInteger(n) && n >= 1);
 type ShapeName = 'named' | 'anonymous';
 const SHAPES = (process.env.BENCH_SHAPES ?? 'named,anonymous').split(',').filter((s): s is ShapeName => s === 'named' || s === 'anonymous');
+type SectionName = 'small' | 'batching';
+const SECTIONS = (process.env.BENCH_SECTIONS ?? 'small,batching').split(',').map((s) => s.trim()).filter(Boolean);
+const unknownSections = SECTIONS.filter((s) => s !== 'small' && s !== 'batching');
+if (unknownSections.length || !SECTIONS.length) throw new Error(`BENCH_SECTIONS: ${JSON.stringify(process.env.BENCH_SECTIONS)}; known sections: small, batching`);
 
 // Paths in stack.ts (supergraph.yaml) are relative to the repository root.
 process.chdir(fileURLToPath(new URL('../..', import.meta.url)));
@@ -192,32 +205,11 @@ async function runShape(shape: ShapeName, s: Setup) {
   }
 }
 
-// ---------- main ----------
+// ---------- the batching section ----------
 
-const started = performance.now();
-const cleanups: Array<{ what: string; run: () => unknown }> = [];
-let cleaning: Promise<void> | undefined;
-/** Runs the cleanups once, newest first; a failing one is reported and the rest still run. */
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const c of [...cleanups].reverse()) {
-      try {
-        await c.run();
-      } catch (err) {
-        console.error(`cleanup: ${c.what} failed: ${(err as Error).message}`);
-      }
-    }
-  })();
-  return cleaning;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-async function main() {
+async function batchingSection() {
+  const started = performance.now();
+  console.log('\n##### batching: merged and deduplicated `_entities` fetches (our gateway, in this process)');
   console.log(`node ${process.version}, ${availableParallelism()} cores; load average at start: ${load()} ` +
     '(everything runs on this one Node thread; other work on the machine skews every figure)');
 
@@ -225,11 +217,11 @@ async function main() {
   await dropStaleDatabases(['fffoto_bench']).catch(() => undefined); // leftovers of killed runs, > 6 h old
   const dbName = uniqueName('fffoto_bench');
   const databaseUrl = await createDatabase(dbName);
-  cleanups.push({ what: `drop database ${dbName}`, run: () => dropDatabase(dbName) });
+  onCleanup(`drop database ${dbName}`, () => dropDatabase(dbName));
   await migrate(databaseUrl);
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const redisPrefix = `fffoto-bench-${dbName.slice('fffoto_bench_'.length)}:`;
-  cleanups.push({ what: `delete Redis keys ${redisPrefix}*`, run: () => deleteKeysWithPrefix(redisUrl, redisPrefix) });
+  onCleanup(`delete Redis keys ${redisPrefix}*`, () => deleteKeysWithPrefix(redisUrl, redisPrefix));
   // startStack reads these (and puts a random segment after the prefix).
   Object.assign(process.env, { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix });
   console.log(`database ${dbName}, Redis prefix ${redisPrefix}`);
@@ -237,7 +229,7 @@ async function main() {
   // Seed: users, then an upload row + a READY loop row per loop. Owners are skewed (user k
   // posts ~1/(k+1) as often as user 0: a few prolific posters and a long tail).
   const db: Db = createDb(databaseUrl);
-  cleanups.push({ what: 'disconnect seeding client', run: () => db.$disconnect() });
+  onCleanup('disconnect seeding client', () => db.$disconnect());
   const rand = prng(20140101);
   const userIds: string[] = Array.from({ length: USERS }, () => randomUUID());
   await db.user.createMany({
@@ -288,17 +280,17 @@ async function main() {
     routeVia: async (name, url) => {
       if (name !== 'users') return url;
       proxyA = await startGraphqlProxy(url);
-      cleanups.push({ what: 'stop proxy A', run: () => proxyA!.stop() });
+      onCleanup('stop proxy A', () => proxyA!.stop());
       return proxyA.url;
     },
   });
-  cleanups.push({ what: 'stop stack', run: () => stack.stop() });
+  onCleanup('stop stack', () => stack.stop());
   const proxyB = await startGraphqlProxy(stack.usersUrl);
-  cleanups.push({ what: 'stop proxy B', run: () => proxyB.stop() });
+  onCleanup('stop proxy B', () => proxyB.stop());
 
   // Three more gateways on the same subgraphs: counted B, and the timed A and B (no proxy).
   const dir = mkdtempSync(path.join(tmpdir(), 'fffoto-bench-sg-'));
-  cleanups.push({ what: 'remove supergraph dir', run: () => rmSync(dir, { recursive: true, force: true }) });
+  onCleanup('remove supergraph dir', () => rmSync(dir, { recursive: true, force: true }));
   const supergraphFile = path.join(dir, 'supergraph.graphql');
   writeFileSync(supergraphFile, composeFromConfig(path.resolve('supergraph.yaml'), new Set(['users', 'media'])).supergraphSdl);
   const gateway = async (name: string, batch: boolean, usersUrl: string): Promise<string> => {
@@ -306,10 +298,13 @@ async function main() {
       ...stack.env,
       GATEWAY_PORT: '0',
       GATEWAY_BATCH_ENTITIES: String(batch),
+      // B is stock behaviour: no in-flight request dedupe either (it would collapse B's identical
+      // one-representation fetches of an anonymous operation). A keeps it, as deployed.
+      GATEWAY_DEDUPE_REQUESTS: String(batch),
       SUPERGRAPH_FILE: supergraphFile,
       SUBGRAPH_URLS: `users=${usersUrl},media=${stack.mediaUrl}`,
     }));
-    cleanups.push({ what: `stop gateway ${name}`, run: () => handle.stop() });
+    onCleanup(`stop gateway ${name}`, () => handle.stop());
     return handle.url;
   };
   const setup: Setup = {
@@ -321,14 +316,25 @@ async function main() {
   };
 
   for (const shape of SHAPES) await runShape(shape, setup);
-  console.log(`\ntotal bench time ${((performance.now() - started) / 1000).toFixed(1)} s; load average at end: ${load()}`);
+  console.log(`\nbatching section: ${((performance.now() - started) / 1000).toFixed(1)} s; load average at end: ${load()}`);
 }
 
+// ---------- main ----------
+
+const sections: Record<SectionName, () => Promise<void>> = { small: smallQueriesSection, batching: batchingSection };
+cleanupOnSignals();
 try {
-  await main();
+  for (const name of SECTIONS as SectionName[]) {
+    const mark = cleanupMark();
+    try {
+      await sections[name]();
+    } finally {
+      await cleanupTo(mark); // each section's database, Redis keys and servers go before the next starts
+    }
+  }
 } catch (err) {
   console.error(err);
   process.exitCode = 1;
 } finally {
-  await cleanup();
+  await cleanupTo(0);
 }

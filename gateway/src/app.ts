@@ -2,7 +2,6 @@
 // supergraph file, verifies the caller's JWT and forwards it, so each subgraph verifies it again.
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway, RemoteGraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import type { GraphQLError } from 'graphql';
 import { readFileSync } from 'node:fs';
@@ -10,6 +9,7 @@ import { authenticate, createTokenVerifier, type Viewer } from '@fffoto/shared/a
 import { baseShape, flag, loadConfig, port, redisShape, tokenVerifyShape, z } from '@fffoto/shared/config';
 import { createLogger, type Logger } from '@fffoto/shared/logger';
 import { openRevocations } from '@fffoto/shared/revocation';
+import { apolloHandler } from '@fffoto/shared/apollo-http';
 import { createHttpService, finishApp, graphqlBody, listen, NotReadyError } from '@fffoto/shared/http';
 import { inputHygienePlugin } from '@fffoto/shared/input-hygiene';
 import { limitsFromConfig, operationLimits, operationLimitsShape, withOperationLimitCodes } from '@fffoto/shared/operation-limits';
@@ -21,7 +21,7 @@ import { serveClientSockets } from './live/client-sockets.ts';
 import { LiveHub } from './live/hub.ts';
 import { SubscriptionPlanner } from './live/subscription-plan.ts';
 import { Upstreams } from './live/upstream.ts';
-import { subgraphFetcher } from './subgraph-fetcher.ts';
+import { subgraphFetcher, type SubgraphFetcher } from './subgraph-fetcher.ts';
 import { outageOf, SubgraphUnavailableError, unavailableResponse } from './subgraph-outage.ts';
 
 export const gatewayConfigShape = {
@@ -41,6 +41,8 @@ export const gatewayConfigShape = {
   SUBGRAPH_URLS: z.string().optional(),
   /** Merge and deduplicate a request's entity fetches (on); off gives stock behaviour, for comparison. */
   GATEWAY_BATCH_ENTITIES: flag.default(true),
+  /** Send identical subgraph queries in flight at once only once (same query, variables and headers; never mutations). */
+  GATEWAY_DEDUPE_REQUESTS: flag.default(true),
   /** How often a live connection's token is verified again (a logout or deleted account ends it). */
   GATEWAY_LIVE_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
   /** Events waiting for one subscriber (its socket not draining) before it is closed as a slow consumer (1013). */
@@ -78,8 +80,9 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     url: string,
     private readonly batchEntities: boolean,
     private readonly log: Logger,
+    fetcher: SubgraphFetcher,
   ) {
-    super({ url, fetcher: subgraphFetcher });
+    super({ url, fetcher });
   }
 
   /** Entity fetches of one request are merged and deduplicated (see dedupe-representations.ts). */
@@ -136,12 +139,13 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
   const subgraphUrls = new Map<string, string>();
   const dataSources: ServiceMap = {};
   const supergraphSdl = readFileSync(config.SUPERGRAPH_FILE, 'utf8');
+  const fetcher = subgraphFetcher({ dedupe: config.GATEWAY_DEDUPE_REQUESTS });
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
       const resolved = overrides[name] ?? url!;
       subgraphUrls.set(name, resolved);
-      return (dataSources[name] = new SubgraphDataSource(name, resolved, config.GATEWAY_BATCH_ENTITIES, log));
+      return (dataSources[name] = new SubgraphDataSource(name, resolved, config.GATEWAY_BATCH_ENTITIES, log, fetcher));
     },
     logger: log,
   });
@@ -162,6 +166,7 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
       const report = {
         supergraph: config.SUPERGRAPH_FILE,
         live: liveStats(),
+        subgraphRequests: fetcher.stats(),
         subgraphs: Object.fromEntries(checks.map(([name, ok]) => [name, ok ? 'up' : 'down'])),
       };
       const down = checks.filter(([, ok]) => !ok).map(([name]) => name);
@@ -196,15 +201,13 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
   app.use(
     '/graphql',
     ...graphqlBody(),
-    expressMiddleware(server, {
-      context: async ({ req }) => {
-        const header = req.headers.authorization;
-        const { viewer, token, authError } = await authenticate(header, verifier);
-        // A refused header travels as it came, so the subgraph that needs a viewer refuses it
-        // too, with the same reason (rather than seeing an anonymous caller).
-        const authorization = token ? `Bearer ${token}` : authError && header ? header : undefined;
-        return { viewer, authError, authorization };
-      },
+    apolloHandler(server, async ({ req }) => {
+      const header = req.headers.authorization;
+      const { viewer, token, authError } = await authenticate(header, verifier);
+      // A refused header travels as it came, so the subgraph that needs a viewer refuses it
+      // too, with the same reason (rather than seeing an anonymous caller).
+      const authorization = token ? `Bearer ${token}` : authError && header ? header : undefined;
+      return { viewer, authError, authorization };
     }),
   );
 

@@ -28,12 +28,12 @@ interface FetchResponseLike {
 
 /**
  * Whether a failed subgraph fetch means the subgraph is unreachable: no response at all
- * (connection refused or reset, timeout), a body cut off (node-fetch's FetchError), or a
+ * (connection refused or reset, timeout, a body cut off), or a
  * non-GraphQL 5xx/429 (subgraphFetcher passes GraphQL answers on whatever their status).
  */
 export function outageOf(service: string, error: unknown, response: FetchResponseLike | undefined): SubgraphUnavailableError | undefined {
   const status = response?.status ?? 0;
-  const unreachable = !response || (error as Error)?.name === 'FetchError' || status >= 500 || status === 429;
+  const unreachable = !response || status >= 500 || status === 429;
   if (!unreachable) return undefined;
   const retryAfter = Number(response?.headers.get('retry-after'));
   return new SubgraphUnavailableError(service, Number.isInteger(retryAfter) && retryAfter > 0 ? retryAfter : DEFAULT_RETRY_AFTER_SECONDS, error);

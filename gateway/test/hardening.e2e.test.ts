@@ -8,7 +8,7 @@ import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_IDLE_SOCKET_MS } from '@fffoto/shared/http';
 import type { ServiceHandle } from '@fffoto/shared/server';
-import { subgraphAgent } from '../src/subgraph-fetcher.ts';
+import { subgraphConnections } from '../src/subgraph-fetcher.ts';
 import { startMedia } from '../../subgraphs/media/src/app.ts';
 import { loadMediaConfig } from '../../subgraphs/media/src/config.ts';
 import { redisAvailable } from '../../tests/support/needs.ts';
@@ -124,11 +124,9 @@ describe('keep-alive that cannot race (finding 8)', () => {
     expect(Number(hint) * 1000).toBeGreaterThan(CLIENT_IDLE_SOCKET_MS);
   });
 
-  it("the gateway's subgraph agent pools sockets and drops idle ones after CLIENT_IDLE_SOCKET_MS", () => {
-    // Node's Agent keeps these on the instance without typing them.
-    const agent = subgraphAgent as unknown as { keepAlive: boolean; options: { timeout?: number } };
-    expect(agent.keepAlive).toBe(true);
-    expect(agent.options.timeout).toBe(CLIENT_IDLE_SOCKET_MS);
+  it("the gateway's subgraph connections are kept alive and dropped when idle for CLIENT_IDLE_SOCKET_MS", () => {
+    expect(subgraphConnections.keepAliveTimeout).toBe(CLIENT_IDLE_SOCKET_MS);
+    expect(subgraphConnections.keepAliveMaxTimeout).toBe(CLIENT_IDLE_SOCKET_MS);
   });
 });
 

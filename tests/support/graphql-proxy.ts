@@ -9,13 +9,15 @@ export interface GraphqlProxy {
   stop(): Promise<void>;
 }
 
-export async function startGraphqlProxy(target: string): Promise<GraphqlProxy> {
+/** `delayMs` holds each request that long before passing it on (to make requests overlap). */
+export async function startGraphqlProxy(target: string, options: { delayMs?: number } = {}): Promise<GraphqlProxy> {
   const bodies: GraphqlProxy['bodies'] = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     if (body.length) bodies.push(JSON.parse(body.toString('utf8')));
+    if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
     const headers = Object.fromEntries(
       Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k)),
     ) as Record<string, string>;

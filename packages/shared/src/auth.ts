@@ -15,7 +15,7 @@ import {
   type JWK,
 } from 'jose';
 import { GraphQLError } from 'graphql';
-import { createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import { serviceUnavailable } from './errors.ts';
 import type { Revocations } from './revocation.ts';
 
@@ -37,6 +37,8 @@ export type Role = 'USER' | 'STAFF';
 
 export interface TokenVerifier {
   verify(token: string): Promise<Viewer>;
+  /** Signature checks made and tokens remembered, for metrics and tests. */
+  stats?(): { signatureChecks: number; cached: number };
 }
 
 export interface VerifierOptions {
@@ -64,39 +66,71 @@ function keySetUnreachable(err: unknown): boolean {
   return true;
 }
 
+/** Verified tokens remembered per process (the signature check is the costly part of a request). */
+export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
+interface Verified {
+  viewer: Viewer;
+  issuedAt: number;
+}
+
 export function createTokenVerifier(opts: VerifierOptions): TokenVerifier {
   const keys =
     typeof opts.jwks === 'string'
       ? createRemoteJWKSet(new URL(opts.jwks), { cooldownDuration: 5_000, cacheMaxAge: 10 * 60_000 })
       : createLocalJWKSet(opts.jwks);
+  // By the token's SHA-256, until the token expires: a client sends the same token with every
+  // request. Only the signature and claims check is skipped; expiry and revocation are checked
+  // on every use, as for a token seen the first time. Least recently used entries go first.
+  const verified = new Map<string, Verified>();
+  const revoked = async (v: Verified) =>
+    opts.revocations?.isRevoked({ userId: v.viewer.id, sessionId: v.viewer.sessionId, issuedAt: v.issuedAt });
+
+  let signatureChecks = 0;
+  const verifySignature = async (token: string): Promise<Verified> => {
+    signatureChecks++;
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: opts.issuer,
+        audience: opts.audience,
+        algorithms: ACCEPTED_ALGS,
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
+      const viewer: Viewer = {
+        id: payload.sub!,
+        sessionId: typeof payload.sid === 'string' ? payload.sid : undefined,
+        role: payload.role === 'STAFF' ? 'STAFF' : 'USER',
+        expiresAt: payload.exp! * 1000,
+      };
+      return { viewer, issuedAt: payload.iat! };
+    } catch (err) {
+      // The key set could not be fetched (users down, timeout, not a JWKS): not the token's fault.
+      if (typeof opts.jwks === 'string' && keySetUnreachable(err)) throw serviceUnavailable('The key set');
+      if (err instanceof joseErrors.JWTExpired) throw unauthenticated('Access token expired.', 'expired');
+      if (err instanceof joseErrors.JOSEError) throw unauthenticated('Access token is not valid.', err.code);
+      throw err;
+    }
+  };
+
   return {
     async verify(token) {
-      try {
-        const { payload } = await jwtVerify(token, keys, {
-          issuer: opts.issuer,
-          audience: opts.audience,
-          algorithms: ACCEPTED_ALGS,
-          requiredClaims: ['sub', 'exp', 'iat'],
-        });
-        const viewer: Viewer = {
-          id: payload.sub!,
-          sessionId: typeof payload.sid === 'string' ? payload.sid : undefined,
-          role: payload.role === 'STAFF' ? 'STAFF' : 'USER',
-          expiresAt: payload.exp! * 1000,
-        };
-        if (await opts.revocations?.isRevoked({ userId: viewer.id, sessionId: viewer.sessionId, issuedAt: payload.iat! })) {
-          throw unauthenticated('Access token has been revoked; log in again.', 'revoked');
-        }
-        return viewer;
-      } catch (err) {
-        if (err instanceof GraphQLError) throw err;
-        // The key set could not be fetched (users down, timeout, not a JWKS): not the token's fault.
-        if (typeof opts.jwks === 'string' && keySetUnreachable(err)) throw serviceUnavailable('The key set');
-        if (err instanceof joseErrors.JWTExpired) throw unauthenticated('Access token expired.', 'expired');
-        if (err instanceof joseErrors.JOSEError) throw unauthenticated('Access token is not valid.', err.code);
-        throw err;
+      const digest = createHash('sha256').update(token).digest('base64url');
+      let entry = verified.get(digest);
+      if (entry && entry.viewer.expiresAt! <= Date.now()) {
+        verified.delete(digest);
+        throw unauthenticated('Access token expired.', 'expired');
       }
+      if (entry) {
+        verified.delete(digest); // re-inserted below: most recently used last
+      } else {
+        entry = await verifySignature(token);
+      }
+      if (await revoked(entry)) throw unauthenticated('Access token has been revoked; log in again.', 'revoked');
+      verified.set(digest, entry);
+      if (verified.size > VERIFIED_TOKEN_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+      return entry.viewer;
     },
+    stats: () => ({ signatureChecks, cached: verified.size }),
   };
 }
 

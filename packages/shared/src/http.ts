@@ -55,6 +55,8 @@ export interface HttpServiceOptions {
 export function createHttpService(opts: HttpServiceOptions): { app: Express; server: Server } {
   const app = express();
   app.disable('x-powered-by');
+  // No ETag: express would hash every GraphQL response (POST answers are never revalidated).
+  app.set('etag', false);
   app.get('/health', (_req, res) => void res.json({ status: 'ok', service: opts.service }));
   app.get('/ready', async (_req, res) => {
     try {

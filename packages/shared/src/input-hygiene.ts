@@ -21,24 +21,27 @@ export class ControlCharacterError extends GraphQLError {
   }
 }
 
-/** The first field (dotted path) whose string holds a control character, or undefined. */
-export function findControlCharacter(document: DocumentNode, variables: Record<string, unknown> = {}): string | undefined {
-  let found: string | undefined;
-  const inRuntime = (value: unknown, path: string): void => {
-    if (found) return;
-    if (typeof value === 'string') {
-      if (CONTROL_CHARACTERS.test(value)) found = path;
-    } else if (Array.isArray(value)) {
-      value.forEach((v, i) => inRuntime(v, `${path}.${i}`));
-    } else if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) inRuntime(v, `${path}.${k}`);
-    }
-  };
+/** What a document says once for all its requests: a literal at fault, and where variables go. */
+interface DocumentInputs {
+  literal?: string;
+  /** (variable name, the field path it fills), in document order. */
+  variables: Array<[string, string]>;
+}
+
+/**
+ * Per document (Apollo Server reuses the parsed document of a query it has seen): literals are
+ * checked once, and each request only walks the variables it sent.
+ */
+const byDocument = new WeakMap<DocumentNode, DocumentInputs>();
+
+function documentInputs(document: DocumentNode): DocumentInputs {
+  const known = byDocument.get(document);
+  if (known) return known;
+  const inputs: DocumentInputs = { variables: [] };
   const inLiteral = (node: ValueNode, path: string): void => {
-    if (found) return;
     switch (node.kind) {
       case Kind.STRING:
-        if (CONTROL_CHARACTERS.test(node.value)) found = path;
+        if (!inputs.literal && CONTROL_CHARACTERS.test(node.value)) inputs.literal = path;
         break;
       case Kind.LIST:
         node.values.forEach((v, i) => inLiteral(v, `${path}.${i}`));
@@ -47,7 +50,7 @@ export function findControlCharacter(document: DocumentNode, variables: Record<s
         for (const f of node.fields) inLiteral(f.value, `${path}.${f.name.value}`);
         break;
       case Kind.VARIABLE:
-        inRuntime(variables[node.name.value], path);
+        inputs.variables.push([node.name.value, path]);
         break;
       default:
     }
@@ -62,6 +65,30 @@ export function findControlCharacter(document: DocumentNode, variables: Record<s
       return false;
     },
   });
+  byDocument.set(document, inputs);
+  return inputs;
+}
+
+/** The first field (dotted path) whose string holds a control character, or undefined. */
+export function findControlCharacter(document: DocumentNode, variables: Record<string, unknown> = {}): string | undefined {
+  let found: string | undefined;
+  const inRuntime = (value: unknown, path: string): void => {
+    if (found) return;
+    if (typeof value === 'string') {
+      if (CONTROL_CHARACTERS.test(value)) found = path;
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => inRuntime(v, `${path}.${i}`));
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) inRuntime(v, `${path}.${k}`);
+    }
+  };
+  const inputs = documentInputs(document);
+  // A literal at fault is named first, then the first variable at fault in document order.
+  if (inputs.literal) found = inputs.literal;
+  for (const [name, path] of inputs.variables) {
+    if (found) break;
+    inRuntime(variables[name], path);
+  }
   return found;
 }
 

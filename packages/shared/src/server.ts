@@ -8,10 +8,10 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { Express } from 'express';
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { apolloHandler } from './apollo-http.ts';
 import { authenticate, type TokenVerifier, type Viewer } from './auth.ts';
 import { loadConfig } from './config.ts';
 import { forbidden, unauthenticated } from './errors.ts';
@@ -149,11 +149,9 @@ export async function startSubgraph<C extends RequestContext>(opts: SubgraphOpti
   app.use(
     '/graphql',
     ...graphqlBody(),
-    expressMiddleware(server, {
-      context: async ({ req }) => {
-        const { viewer, authError, token } = await authenticate(req.headers.authorization, opts.verifier);
-        return opts.context({ viewer, authError, token: viewer ? token : undefined, log: opts.log });
-      },
+    apolloHandler(server, async ({ req }) => {
+      const { viewer, authError, token } = await authenticate(req.headers.authorization, opts.verifier);
+      return opts.context({ viewer, authError, token: viewer ? token : undefined, log: opts.log });
     }),
   );
 

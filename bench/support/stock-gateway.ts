@@ -2,7 +2,8 @@
 // Server's standalone HTTP server, configured the way Apollo's docs show, forwarding the
 // caller's Authorization header (the subgraphs verify it). None of ours: no entity merging or
 // deduplication, no JWT check or revocation lookup at the door, no operation limits, no
-// response-integrity or input-hygiene plugins.
+// response-integrity or input-hygiene plugins. bench/feed runs it in process;
+// stock-gateway-main.ts runs it as a process of its own (bench/gateway's small-queries section).
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
@@ -11,7 +12,12 @@ interface Ctx {
   authorization?: string;
 }
 
-export async function startStockGateway(supergraphSdl: string, urls: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
+/** Listens on `listen.port` (default: any free port) of `listen.host` (default: loopback). */
+export async function startStockGateway(
+  supergraphSdl: string,
+  urls: Record<string, string>,
+  listen: { port?: number; host?: string } = {},
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => new RemoteGraphQLDataSource<Ctx>({
@@ -23,7 +29,7 @@ export async function startStockGateway(supergraphSdl: string, urls: Record<stri
   });
   const server = new ApolloServer<Ctx>({ gateway });
   const { url } = await startStandaloneServer(server, {
-    listen: { port: 0, host: '127.0.0.1' },
+    listen: { port: listen.port ?? 0, host: listen.host ?? '127.0.0.1' },
     context: async ({ req }) => ({ authorization: req.headers.authorization }),
   });
   return { url, stop: () => server.stop() };

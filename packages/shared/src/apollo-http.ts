@@ -1,0 +1,41 @@
+// Apollo Server on an express route, through Apollo's integration API (executeHTTPGraphQLRequest)
+// as @as-integrations/express5 does, less two costs it pays on every request: express's
+// res.send (freshness checks, content-length by Buffer conversion) and url.parse. The body is
+// already parsed by graphqlBody() (http.ts); the answer is written with res.end.
+import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from '@apollo/server';
+import type { Request, RequestHandler, Response } from 'express';
+
+export function apolloHandler<C extends BaseContext>(
+  server: ApolloServer<C>,
+  context: ContextFunction<[{ req: Request; res: Response }], C>,
+): RequestHandler {
+  server.assertStarted('apolloHandler()');
+  return async (req, res, next) => {
+    try {
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const query = req.originalUrl.indexOf('?');
+      const response = await server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: {
+          method: req.method.toUpperCase(),
+          headers,
+          search: query === -1 ? '' : req.originalUrl.slice(query),
+          body: req.body,
+        },
+        context: () => context({ req, res }),
+      });
+      for (const [key, value] of response.headers) res.setHeader(key, value);
+      res.statusCode = response.status ?? 200;
+      if (response.body.kind === 'complete') {
+        res.end(response.body.string);
+        return;
+      }
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
