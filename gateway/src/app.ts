@@ -21,7 +21,7 @@ import { serveClientSockets } from './live/client-sockets.ts';
 import { LiveHub } from './live/hub.ts';
 import { SubscriptionPlanner } from './live/subscription-plan.ts';
 import { Upstreams } from './live/upstream.ts';
-import { subgraphFetcher, type SubgraphFetcher } from './subgraph-fetcher.ts';
+import { NO_DEDUPE_HEADER, subgraphFetcher, type SubgraphFetcher } from './subgraph-fetcher.ts';
 import { outageOf, SubgraphUnavailableError, unavailableResponse } from './subgraph-outage.ts';
 
 export const gatewayConfigShape = {
@@ -43,6 +43,8 @@ export const gatewayConfigShape = {
   GATEWAY_BATCH_ENTITIES: flag.default(true),
   /** Send identical subgraph queries in flight at once only once (same query, variables and headers; never mutations). */
   GATEWAY_DEDUPE_REQUESTS: flag.default(true),
+  /** A subgraph call with no answer within this long fails (its fields: SERVICE_UNAVAILABLE). */
+  GATEWAY_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   /** How often a live connection's token is verified again (a logout or deleted account ends it). */
   GATEWAY_LIVE_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
   /** Events waiting for one subscriber (its socket not draining) before it is closed as a slow consumer (1013). */
@@ -58,6 +60,8 @@ export interface GatewayContext {
   /** Why the bearer token was not accepted; subgraphs see the same token and say so where it matters. */
   authError?: GraphQLError;
   authorization?: string;
+  /** Set for the per-event completion of a live subscription (live/hub.ts). */
+  live?: boolean;
 }
 
 export function parseUrlOverrides(spec: string | undefined): Record<string, string> {
@@ -96,6 +100,9 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   /** Forwards the caller's token: each subgraph verifies it again. */
   override willSendRequest({ request, context }: Parameters<RemoteGraphQLDataSource<GatewayContext>['willSendRequest'] & {}>[0]) {
     if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+    // A refused token must reach the subgraph itself (which refuses it too), never share an
+    // answer fetched while it was still good; a live event's fields must be read after it.
+    if (context.authError || context.live) request.http?.headers.set(NO_DEDUPE_HEADER, '1');
   }
 
   /** A fetch that got no GraphQL answer because the subgraph is unreachable (subgraph-outage.ts). */
@@ -139,7 +146,7 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
   const subgraphUrls = new Map<string, string>();
   const dataSources: ServiceMap = {};
   const supergraphSdl = readFileSync(config.SUPERGRAPH_FILE, 'utf8');
-  const fetcher = subgraphFetcher({ dedupe: config.GATEWAY_DEDUPE_REQUESTS });
+  const fetcher = subgraphFetcher({ dedupe: config.GATEWAY_DEDUPE_REQUESTS, timeoutMs: config.GATEWAY_SUBGRAPH_TIMEOUT_MS });
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {

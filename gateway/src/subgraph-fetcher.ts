@@ -8,7 +8,11 @@
 // Identical queries in flight at once are sent once (`dedupe`): same URL, same body (query and
 // variables) and the same headers, every forwarded one included (the caller's Authorization),
 // so no caller ever receives an answer fetched for someone else. Mutations never are. Each
-// caller parses the answer itself (no shared objects).
+// caller parses the answer itself (no shared objects). Read-your-writes: a query joins only a
+// request sent after the last mutation made with the same Authorization completed, so a query
+// sent after one's own mutation returned never gets an answer read before it. The data source
+// opts a request out (NO_DEDUPE_HEADER) when the caller's token was refused (the subgraph must
+// see it and say so) and for live events (their data must postdate the event).
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { Agent, request } from 'undici';
 import { CLIENT_IDLE_SOCKET_MS } from '@fffoto/shared/http';
@@ -17,6 +21,10 @@ export const subgraphConnections = { keepAliveTimeout: CLIENT_IDLE_SOCKET_MS, ke
 const dispatcher = new Agent(subgraphConnections);
 
 const GRAPHQL_JSON = /^application\/(json|graphql-response\+json)\b/i;
+/** Set by the data source on a request that must be sent on its own; never sent to the subgraph. */
+export const NO_DEDUPE_HEADER = 'x-fffoto-no-dedupe';
+/** Mutation completions remembered per Authorization (read-your-writes), at most this many. */
+const WRITERS_REMEMBERED = 10_000;
 const MUTATION = /^\{"query":"\s*mutation\b/;
 
 interface Answer {
@@ -36,19 +44,23 @@ export interface SubgraphFetcher extends Fetcher {
   stats(): FetcherStats;
 }
 
-async function send(url: string, init: FetcherRequestInit): Promise<Answer> {
+async function send(url: string, init: FetcherRequestInit, headers: Record<string, string>, timeoutMs: number): Promise<Answer> {
   const res = await request(url, {
     method: (init.method ?? 'POST') as 'POST',
-    headers: init.headers as Record<string, string>,
+    headers,
     body: init.body as string,
     dispatcher,
+    // A subgraph that never answers fails this call (SERVICE_UNAVAILABLE), and every caller
+    // that joined it, instead of holding them for undici's 300 s default.
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
   });
   const text = await res.body.text();
-  const headers = new Headers();
+  const answerHeaders = new Headers();
   for (const [name, value] of Object.entries(res.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    if (value !== undefined) answerHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
-  return { status: res.statusCode, headers, text };
+  return { status: res.statusCode, headers: answerHeaders, text };
 }
 
 /**
@@ -85,21 +97,36 @@ function responseOf(url: string, answer: Answer): FetcherResponse {
   return response;
 }
 
-export function subgraphFetcher(options: { dedupe: boolean }): SubgraphFetcher {
-  const inFlight = new Map<string, Promise<Answer>>();
+export function subgraphFetcher(options: { dedupe: boolean; timeoutMs: number }): SubgraphFetcher {
+  const inFlight = new Map<string, { answer: Promise<Answer>; sentAt: number }>();
+  /** When the last mutation sent with each Authorization completed (performance.now()). */
+  const lastWrite = new Map<string, number>();
   const stats: FetcherStats = { requests: 0, deduplicated: 0 };
   const fetcher = (async (url: string, init: FetcherRequestInit = {}) => {
     stats.requests++;
+    const { [NO_DEDUPE_HEADER]: optOut, ...headers } = (init.headers ?? {}) as Record<string, string>;
     const body = typeof init.body === 'string' ? init.body : undefined;
-    if (!options.dedupe || !body || MUTATION.test(body)) return responseOf(url, await send(url, init));
-    const key = `${url}\n${JSON.stringify(init.headers ?? {})}\n${body}`;
-    let answer = inFlight.get(key);
-    if (answer) stats.deduplicated++;
-    else {
-      answer = send(url, init).finally(() => inFlight.delete(key));
-      inFlight.set(key, answer);
+    const writer = headers.authorization ?? '';
+    if (body && MUTATION.test(body)) {
+      try {
+        return responseOf(url, await send(url, init, headers, options.timeoutMs));
+      } finally {
+        lastWrite.delete(writer);
+        lastWrite.set(writer, performance.now());
+        if (lastWrite.size > WRITERS_REMEMBERED) lastWrite.delete(lastWrite.keys().next().value!);
+      }
     }
-    return responseOf(url, await answer);
+    if (!options.dedupe || !body || optOut) return responseOf(url, await send(url, init, headers, options.timeoutMs));
+    const key = `${url}\n${JSON.stringify(headers)}\n${body}`;
+    const joinable = inFlight.get(key);
+    if (joinable && joinable.sentAt > (lastWrite.get(writer) ?? -Infinity)) {
+      stats.deduplicated++;
+      return responseOf(url, await joinable.answer);
+    }
+    const entry = { answer: send(url, init, headers, options.timeoutMs), sentAt: performance.now() };
+    inFlight.set(key, entry);
+    void entry.answer.finally(() => inFlight.get(key) === entry && inFlight.delete(key)).catch(() => undefined);
+    return responseOf(url, await entry.answer);
   }) as SubgraphFetcher;
   fetcher.stats = () => ({ ...stats });
   return fetcher;

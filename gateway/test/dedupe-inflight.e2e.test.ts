@@ -17,8 +17,10 @@ type Me = { me: { id: string; handle: string } };
 
 beforeAll(async () => {
   stack = await startStack({
+    // A subgraph call with no answer fails after 5 s here (30 s by default).
+    env: { GATEWAY_SUBGRAPH_TIMEOUT_MS: '5000' },
     routeVia: async (_name, url) => {
-      proxy = await startGraphqlProxy(url, { delayMs: 300 });
+      proxy = await startGraphqlProxy(url, { delayMs: 300, holdAnswerMs: (body) => (/\bholdMe\b/.test(body.query) ? 2_000 : /\bhung\b/.test(body.query) ? 8_000 : 0) });
       return proxy.url;
     },
   });
@@ -68,5 +70,50 @@ describe('in-flight deduplication of subgraph requests', () => {
       Array.from({ length: 4 }, () => gql('mutation { updateProfile(input: { bio: "same" }) { bio } }', {}, who.token)).map(async (p) => ok(await p)),
     );
     expect(sentSince(before, /updateProfile/)).toBe(4);
+  });
+});
+
+describe('deduplication never trades correctness', () => {
+  // `holdMe` is an alias only these tests use: the proxy holds that answer 2 s after the
+  // subgraph gave it, so the request stays in flight while the test acts.
+  const ME_BIO = '{ holdMe: me { id bio } }';
+
+  it("read-your-writes: a query sent after one's own mutation returned never gets an answer read before it", async () => {
+    const gql = graphqlClient(stack.gatewayUrl);
+    const who = await signUpUser(gql, `dd_ryw_${Date.now().toString(36)}`);
+    ok(await gql('mutation { updateProfile(input: { bio: "old" }) { bio } }', {}, who.token));
+    const early = gql<{ holdMe: { bio: string } }, unknown>(ME_BIO, {}, who.token); // read "old", answer held 2 s
+    await new Promise((r) => setTimeout(r, 600)); // past the proxy's 300 ms delay: the subgraph has read it
+    ok(await gql('mutation { updateProfile(input: { bio: "new" }) { bio } }', {}, who.token));
+    const after = await gql<{ holdMe: { bio: string } }, unknown>(ME_BIO, {}, who.token);
+    expect(ok(after).holdMe.bio).toBe('new');
+    expect(ok(await early).holdMe.bio).toBe('old');
+  });
+
+  it('a token revoked meanwhile is refused, not answered from a request made while it was good', async () => {
+    const gql = graphqlClient(stack.gatewayUrl);
+    const handle = `dd_rev_${Date.now().toString(36)}`;
+    const signUp = ok(
+      await gql<{ signUp: { accessToken: string; refreshToken: string } }, unknown>(
+        'mutation ($i: SignUpInput!) { signUp(input: $i) { accessToken refreshToken } }',
+        { i: { handle, email: `${handle}@example.com`, password: 'long enough password' } },
+      ),
+    ).signUp;
+    const early = gql(ME_BIO, {}, signUp.accessToken);
+    await new Promise((r) => setTimeout(r, 600));
+    // Logged out from elsewhere (no token on this call): nothing this token sent was a write.
+    ok(await gql('mutation ($r: String!) { logOut(refreshToken: $r) }', { r: signUp.refreshToken }));
+    await new Promise((r) => setTimeout(r, 1_100)); // past the 1 s revocation cache
+    const after = await gql(ME_BIO, {}, signUp.accessToken);
+    expect(after.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    await early;
+  });
+
+  it('a subgraph call with no answer fails after GATEWAY_SUBGRAPH_TIMEOUT_MS (SERVICE_UNAVAILABLE), and so does every caller that joined it', async () => {
+    const gql = graphqlClient(stack.gatewayUrl);
+    const started = Date.now();
+    const answers = await Promise.all(Array.from({ length: 3 }, () => gql('{ hung: user(handle: "nobody") { id } }')));
+    for (const res of answers) expect(res.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(Date.now() - started).toBeLessThan(7_500); // 5 s timeout, not the proxy's 8 s hold
   });
 });

@@ -9,8 +9,14 @@ export interface GraphqlProxy {
   stop(): Promise<void>;
 }
 
-/** `delayMs` holds each request that long before passing it on (to make requests overlap). */
-export async function startGraphqlProxy(target: string, options: { delayMs?: number } = {}): Promise<GraphqlProxy> {
+/**
+ * `delayMs` holds each request that long before passing it on (to make requests overlap);
+ * `holdAnswerMs(body)` holds a request's answer that long after the subgraph gave it.
+ */
+export async function startGraphqlProxy(
+  target: string,
+  options: { delayMs?: number; holdAnswerMs?: (body: { query: string }) => number } = {},
+): Promise<GraphqlProxy> {
   const bodies: GraphqlProxy['bodies'] = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -22,6 +28,8 @@ export async function startGraphqlProxy(target: string, options: { delayMs?: num
       Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k)),
     ) as Record<string, string>;
     const upstream = await fetch(target, { method: req.method, headers, body: body.length ? body : undefined });
+    const hold = body.length && options.holdAnswerMs ? options.holdAnswerMs(JSON.parse(body.toString('utf8'))) : 0;
+    if (hold) await new Promise((r) => setTimeout(r, hold));
     res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
     res.end(Buffer.from(await upstream.arrayBuffer()));
   });

@@ -230,7 +230,7 @@ class Stream {
     const authorization = this.owner?.authorization();
     const requestContext = {
       request: { query: group.request.text, variables: group.request.variables, operationName: group.request.operationName ?? undefined },
-      context: { viewer: null, authorization },
+      context: { viewer: null, authorization, live: true },
       logger: this.hub.log,
       metrics: {},
     } as unknown as GatewayGraphQLRequestContext;
