@@ -3,14 +3,14 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloGateway, RemoteGraphQLDataSource, type ServiceMap } from '@apollo/gateway';
-import type { GraphQLError } from 'graphql';
+import { printSchema, type GraphQLError } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { authenticate, createTokenVerifier, type Viewer } from '@fffoto/shared/auth';
 import { baseShape, flag, loadConfig, port, redisShape, tokenVerifyShape, z } from '@fffoto/shared/config';
 import { createLogger, type Logger } from '@fffoto/shared/logger';
 import { openRevocations } from '@fffoto/shared/revocation';
 import { apolloHandler } from '@fffoto/shared/apollo-http';
-import { createHttpService, finishApp, graphqlBody, listen, NotReadyError } from '@fffoto/shared/http';
+import { createHttpService, finishApp, graphqlBody, httpError, listen, NotReadyError } from '@fffoto/shared/http';
 import { inputHygienePlugin } from '@fffoto/shared/input-hygiene';
 import { limitsFromConfig, operationLimits, operationLimitsShape, withOperationLimitCodes } from '@fffoto/shared/operation-limits';
 import { formatError, telemetryOff, type ServiceHandle } from '@fffoto/shared/server';
@@ -35,8 +35,11 @@ export const gatewayConfigShape = {
   HOST: z.string().default('0.0.0.0'),
   /** Any composed supergraph file; benchmarks and outside tools run the gateway on their own. */
   SUPERGRAPH_FILE: z.string().default(new URL('../supergraph.graphql', import.meta.url).pathname),
-  /** Introspection: on in development, off in production unless this says otherwise. */
-  GATEWAY_INTROSPECTION: flag.optional(),
+  /**
+   * Introspection and the SDL at /graphql/schema.graphql, for schema consumers: on unless this
+   * says otherwise, production included (GATEWAY_MAX_DEPTH bounds introspection's nesting).
+   */
+  GATEWAY_INTROSPECTION: flag.default(true),
   /** Routing URL overrides, `name=url,name=url` (e.g. users=http://users:4001/graphql). */
   SUBGRAPH_URLS: z.string().optional(),
   /** Merge and deduplicate a request's entity fetches (on); off gives stock behaviour, for comparison. */
@@ -142,6 +145,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 export async function startGateway(config: GatewayConfig): Promise<ServiceHandle> {
   const log = createLogger('gateway', config.LOG_LEVEL);
   const production = config.NODE_ENV === 'production';
+  const introspection = config.GATEWAY_INTROSPECTION;
   const overrides = parseUrlOverrides(config.SUBGRAPH_URLS);
   const subgraphUrls = new Map<string, string>();
   const dataSources: ServiceMap = {};
@@ -183,7 +187,7 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
-    introspection: config.GATEWAY_INTROSPECTION ?? !production,
+    introspection,
     csrfPrevention: true,
     // stopOnSignals (main.ts) owns SIGTERM/SIGINT. Apollo's own handler would stop the server
     // too and then re-send the signal, which stopOnSignals takes as a second one: exit code 1.
@@ -205,6 +209,14 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
   });
   await server.start();
 
+  // The public (API) schema as SDL, for schema consumers and code generators.
+  const planner = new SubscriptionPlanner(supergraphSdl);
+  const apiSdl = `${printSchema(planner.schema)}\n`;
+  app.get('/graphql/schema.graphql', (_req, res) => {
+    if (!introspection) return httpError(res, 404, 'NOT_FOUND', 'The schema is not published here (GATEWAY_INTROSPECTION=false).');
+    res.type('text/plain; charset=utf-8').send(apiSdl);
+  });
+
   app.use(
     '/graphql',
     ...graphqlBody(),
@@ -221,7 +233,7 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
   finishApp(app);
 
   // Subscriptions: graphql-ws on the same port and path (live/).
-  const hub = new LiveHub(new SubscriptionPlanner(supergraphSdl), new Upstreams(subgraphUrls, log), () => dataSources, log, config.GATEWAY_LIVE_BUFFER);
+  const hub = new LiveHub(planner, new Upstreams(subgraphUrls, log), () => dataSources, log, config.GATEWAY_LIVE_BUFFER);
   const live = serveClientSockets({
     server: httpServer,
     hub,

@@ -1,6 +1,7 @@
 // The gateway over real HTTP: health and readiness, CSRF prevention, introspection by
 // environment, the public contract as introspection shows it, identity (each subgraph verifies
 // the token itself), no Apollo telemetry, and running on any supergraph file.
+import { buildClientSchema, getIntrospectionQuery, printSchema, type IntrospectionQuery } from 'graphql';
 import { exportPKCS8, generateKeyPair, SignJWT, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceHandle } from '@fffoto/shared/server';
@@ -210,8 +211,9 @@ describe('introspection by environment', () => {
   it.each<{ name: string; vars: Record<string, string | undefined>; allowed: boolean }>([
     { name: 'NODE_ENV unset (development)', vars: { NODE_ENV: undefined }, allowed: true },
     { name: 'NODE_ENV=development', vars: { NODE_ENV: 'development' }, allowed: true },
-    { name: 'NODE_ENV=production', vars: { NODE_ENV: 'production' }, allowed: false },
-    { name: 'NODE_ENV=production, GATEWAY_INTROSPECTION=true', vars: { NODE_ENV: 'production', GATEWAY_INTROSPECTION: 'true' }, allowed: true },
+    // Schema consumers need it in production too (on by default there as well).
+    { name: 'NODE_ENV=production', vars: { NODE_ENV: 'production' }, allowed: true },
+    { name: 'NODE_ENV=production, GATEWAY_INTROSPECTION=false', vars: { NODE_ENV: 'production', GATEWAY_INTROSPECTION: 'false' }, allowed: false },
     { name: 'NODE_ENV=development, GATEWAY_INTROSPECTION=false', vars: { NODE_ENV: 'development', GATEWAY_INTROSPECTION: 'false' }, allowed: false },
   ])('$name → introspection allowed: $allowed', async ({ vars, allowed }) => {
     const env = serviceEnv({ JWKS_URL: users.jwksUrl });
@@ -224,10 +226,17 @@ describe('introspection by environment', () => {
     const client = graphqlClient(gateway.url);
 
     const res = await client<{ __schema: { types: Array<{ name: string }> } }, never>(schemaQuery);
+    const sdl = await fetch(gateway.url.replace(/\/graphql$/, '/graphql/schema.graphql'));
     if (allowed) {
       expect(res.errors).toBeUndefined();
       expect(res.data?.__schema.types.map((t) => t.name)).toContain('User');
+      // The same schema as SDL, to download: what introspection shows, printed.
+      expect(sdl.status).toBe(200);
+      expect(sdl.headers.get('content-type')).toMatch(/^text\/plain/);
+      const full = await client<IntrospectionQuery, never>(getIntrospectionQuery());
+      expect(await sdl.text()).toBe(`${printSchema(buildClientSchema(ok(full)))}\n`);
     } else {
+      expect(sdl.status).toBe(404);
       expect(res.errors?.length).toBeGreaterThan(0);
       expect(res.errors?.[0]?.message).toMatch(/introspection/i);
       expect(res.data?.__schema).toBeUndefined();
