@@ -1,9 +1,10 @@
 /**
  * Gateway benchmark (prints figures; not a test, asserts nothing). Run: npx tsx bench/gateway/run.ts
  *
- * Two sections, BENCH_SECTIONS ("small,batching", run in that order):
+ * Three sections, BENCH_SECTIONS ("small,feed,batching", run in that order):
  * - small: per-request overhead of our gateway against stock @apollo/gateway on small queries,
  *   each gateway its own process (small.ts, where its settings are).
+ * - feed: bench/feed's home-feed query, stock against ours, each its own process (feed.ts).
  * - batching: below.
  *
  * Batching: our gateway merges a request's `_entities` fetches to one subgraph and sends each distinct
@@ -29,7 +30,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb, type Db } from '@fffoto/shared/db';
@@ -44,6 +45,8 @@ import { deleteKeysWithPrefix } from '../../tests/support/redis-admin.ts';
 import { prng } from '../../subgraphs/media/src/pipeline/grain.ts';
 import { cleanupMark, cleanupOnSignals, cleanupTo, onCleanup } from '../support/cleanups.ts';
 import { intEnv } from '../support/env.ts';
+import { fmt, loadAverage as load, quantile } from '../support/proc-stats.ts';
+import { feedSection } from './feed.ts';
 import { smallQueriesSection } from './small.ts';
 
 const int = intEnv;
@@ -56,10 +59,11 @@ const LOOPS = int('BENCH_BATCH_LOOPS', 200);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8').split(',').map(Number).filter((n) => Number.isInteger(n) && n >= 1);
 type ShapeName = 'named' | 'anonymous';
 const SHAPES = (process.env.BENCH_SHAPES ?? 'named,anonymous').split(',').filter((s): s is ShapeName => s === 'named' || s === 'anonymous');
-type SectionName = 'small' | 'batching';
-const SECTIONS = (process.env.BENCH_SECTIONS ?? 'small,batching').split(',').map((s) => s.trim()).filter(Boolean);
-const unknownSections = SECTIONS.filter((s) => s !== 'small' && s !== 'batching');
-if (unknownSections.length || !SECTIONS.length) throw new Error(`BENCH_SECTIONS: ${JSON.stringify(process.env.BENCH_SECTIONS)}; known sections: small, batching`);
+type SectionName = 'small' | 'feed' | 'batching';
+const KNOWN_SECTIONS: SectionName[] = ['small', 'feed', 'batching'];
+const SECTIONS = (process.env.BENCH_SECTIONS ?? KNOWN_SECTIONS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+const unknownSections = SECTIONS.filter((s) => !KNOWN_SECTIONS.includes(s as SectionName));
+if (unknownSections.length || !SECTIONS.length) throw new Error(`BENCH_SECTIONS: ${JSON.stringify(process.env.BENCH_SECTIONS)}; known sections: ${KNOWN_SECTIONS.join(', ')}`);
 
 // Paths in stack.ts (supergraph.yaml) are relative to the repository root.
 process.chdir(fileURLToPath(new URL('../..', import.meta.url)));
@@ -72,15 +76,6 @@ process.on('warning', (w) => {
 
 // ---------- small helpers ----------
 
-const quantile = (sorted: number[], q: number) => {
-  if (!sorted.length) return NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-};
-const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const label = (side: Side) => `${side} (batch=${side === 'A' ? 'true ' : 'false'})`;
 /** "3×1, 1×10": how many fetches carried how many representations. */
 const sizes = (xs: number[]) => {
@@ -159,7 +154,9 @@ async function runShape(shape: ShapeName, s: Setup) {
       const entities = proxy.bodies.filter((b) => b.query.includes('_entities'));
       fetches += entities.length;
       texts += new Set(entities.map((b) => b.query)).size;
-      perFetch.push(...entities.map((b) => (Array.isArray(b.variables?.representations) ? b.variables.representations.length : 0)));
+      // `representations`, or `representations_<n>` when several `_entities` fields share one request.
+      perFetch.push(...entities.map((b) => Object.entries(b.variables ?? {})
+        .reduce((n, [name, v]) => n + (/^representations(_\d+)?$/.test(name) && Array.isArray(v) ? v.length : 0), 0)));
     }
     proxy.bodies.length = 0;
     counts[side] = { fetches: fetches / WARMUP, reps: perFetch.reduce((a, b) => a + b, 0) / WARMUP, texts: texts / WARMUP, perFetch };
@@ -321,7 +318,7 @@ async function batchingSection() {
 
 // ---------- main ----------
 
-const sections: Record<SectionName, () => Promise<void>> = { small: smallQueriesSection, batching: batchingSection };
+const sections: Record<SectionName, () => Promise<void>> = { small: smallQueriesSection, feed: feedSection, batching: batchingSection };
 cleanupOnSignals();
 try {
   for (const name of SECTIONS as SectionName[]) {

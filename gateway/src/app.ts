@@ -2,6 +2,7 @@
 // supergraph file, verifies the caller's JWT and forwards it, so each subgraph verifies it again.
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import { printSchema, type GraphQLError } from 'graphql';
 import { readFileSync } from 'node:fs';
@@ -14,9 +15,12 @@ import { createHttpService, finishApp, graphqlBody, httpError, listen, NotReadyE
 import { inputHygienePlugin } from '@fffoto/shared/input-hygiene';
 import { limitsFromConfig, operationLimits, operationLimitsShape, withOperationLimitCodes } from '@fffoto/shared/operation-limits';
 import { formatError, telemetryOff, type ServiceHandle } from '@fffoto/shared/server';
+import { LevelExecutor } from './execution/executor.ts';
 import { EntityFetchBatcher, type EntitiesResponse } from './dedupe-representations.ts';
 import { operationResolutionPlugin } from './operation-resolution.ts';
+import { persistedDocumentsShape, setupPersistedDocuments } from './persisted-documents.ts';
 import { responseIntegrityPlugin } from './response-integrity.ts';
+import { serveGraphqlIde } from './ide/ide.ts';
 import { serveClientSockets } from './live/client-sockets.ts';
 import { LiveHub } from './live/hub.ts';
 import { SubscriptionPlanner } from './live/subscription-plan.ts';
@@ -40,6 +44,8 @@ export const gatewayConfigShape = {
    * says otherwise, production included (GATEWAY_MAX_DEPTH bounds introspection's nesting).
    */
   GATEWAY_INTROSPECTION: flag.default(true),
+  /** GraphiQL for browsers at GET /graphql (ide/), production included; off whenever introspection is. */
+  GATEWAY_IDE: flag.default(true),
   /** Routing URL overrides, `name=url,name=url` (e.g. users=http://users:4001/graphql). */
   SUBGRAPH_URLS: z.string().optional(),
   /** Merge and deduplicate a request's entity fetches (on); off gives stock behaviour, for comparison. */
@@ -54,6 +60,8 @@ export const gatewayConfigShape = {
   GATEWAY_LIVE_BUFFER: z.coerce.number().int().min(1).default(256),
   /** GATEWAY_MAX_* (shared operation-limits.ts): tokens, aliases, directives, fields, root fields, root mutations, depth. */
   ...operationLimitsShape,
+  /** GATEWAY_TRUSTED_DOCUMENTS, GATEWAY_APQ_*, GATEWAY_GET_MAX_AGE_SECONDS (persisted-documents.ts). */
+  ...persistedDocumentsShape,
 };
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
 export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(gatewayConfigShape, env);
@@ -160,6 +168,11 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
     },
     logger: log,
   });
+  // Level-by-level execution with merged entity fetches (execution/); off: stock's executor.
+  if (config.GATEWAY_BATCH_ENTITIES) gateway.executor = new LevelExecutor(supergraphSdl, () => dataSources).execute;
+  // APQ (shared store), GET caching and trusted documents (persisted-documents.ts); first, so
+  // an unusable manifest stops the start before any connection is opened.
+  const documents = setupPersistedDocuments(config, operationLimits(limitsFromConfig(config)).parseOptions, log);
   const revocations = openRevocations({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, log });
   const verifier = createTokenVerifier({
     revocations,
@@ -178,6 +191,7 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
         supergraph: config.SUPERGRAPH_FILE,
         live: liveStats(),
         subgraphRequests: fetcher.stats(),
+        persistedDocuments: documents.stats(),
         subgraphs: Object.fromEntries(checks.map(([name, ok]) => [name, ok ? 'up' : 'down'])),
       };
       const down = checks.filter(([, ok]) => !ok).map(([name]) => name);
@@ -189,6 +203,7 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
     gateway,
     introspection,
     csrfPrevention: true,
+    persistedQueries: documents.persistedQueries,
     // stopOnSignals (main.ts) owns SIGTERM/SIGINT. Apollo's own handler would stop the server
     // too and then re-send the signal, which stopOnSignals takes as a second one: exit code 1.
     stopOnTerminationSignals: false,
@@ -201,9 +216,12 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
     hideSchemaDetailsFromClientErrors: production,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Apollo's landing page loads Sandbox from the internet; browsers get our IDE instead (ide/).
+      ApolloServerPluginLandingPageDisabled(),
       operationResolutionPlugin(),
       inputHygienePlugin(),
       responseIntegrityPlugin(),
+      ...documents.plugins,
       ...telemetryOff,
     ],
   });
@@ -217,9 +235,13 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
     res.type('text/plain; charset=utf-8').send(apiSdl);
   });
 
+  // The IDE reads the schema by introspection: without it there is nothing to serve.
+  if (config.GATEWAY_IDE && introspection) serveGraphqlIde(app, '/graphql');
+
   app.use(
     '/graphql',
     ...graphqlBody(),
+    documents.middleware,
     apolloHandler(server, async ({ req }) => {
       const header = req.headers.authorization;
       const { viewer, token, authError } = await authenticate(header, verifier);
@@ -243,6 +265,7 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
     log,
     recheckMs: config.GATEWAY_LIVE_RECHECK_MS,
     production,
+    documents,
   });
   liveStats = () => ({ connections: live.connections(), ...hub.stats() });
 
@@ -257,7 +280,7 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
       live
         .close()
         .then(() => hub.close())
-        .finally(() => server.stop().finally(() => revocations.close())),
+        .finally(() => server.stop().finally(() => Promise.all([revocations.close(), documents.close()]))),
   };
 }
 

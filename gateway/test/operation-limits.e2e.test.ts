@@ -1,5 +1,5 @@
-// Operation limits at the gateway over real HTTP (root fields, root mutations, depth), and no
-// schema hints in production error messages.
+// Operation limits at the gateway over real HTTP (root fields, root mutations, depth,
+// introspection depth), and no schema hints in production error messages.
 import { composeServices } from '@apollo/composition';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
@@ -71,6 +71,31 @@ describe('default limits (50 root fields, 5 root mutations, depth 12)', () => {
 
   it('the standard introspection query passes (its `ofType` chains add no depth)', async () => {
     expect(ok(await gql<{ __schema: { types: unknown[] } }, never>(getIntrospectionQuery())).__schema.types.length).toBeGreaterThan(0);
+  });
+
+  it('the standard introspection query with every option on passes the introspection depth limit', async () => {
+    // All but two the gateway's planner (federation-internals' own introspection types) does not
+    // know, limits or not: `oneOf` (__Type.isOneOf) and experimentalDirectiveDeprecation
+    // (__Directive.isDeprecated) answer INVALID_GRAPHQL.
+    const query = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+    });
+    const { __schema } = ok(await gql<{ __schema: { types: Array<{ name: string; description: string | null }> } }, never>(query));
+    expect(__schema.types.find((t) => t.name === 'User')?.description).toBeTruthy();
+  });
+
+  it('refuses introspection nesting fields/interfaces/possibleTypes/inputFields 3 deep (2 pass)', async () => {
+    const lists = (n: number) => `${'fields { type { '.repeat(n)}name${' } }'.repeat(n)}`;
+    ok(await gql(`{ __schema { types { ${lists(2)} } } }`));
+    expectRefused(await gql(`{ __schema { types { ${lists(3)} } } }`), 'INTROSPECTION_DEPTH', 2);
+    expectRefused(await gql(`{ __type(name: "User") { ${lists(3)} } }`), 'INTROSPECTION_DEPTH', 2);
+    // Through fragments and the other lists too.
+    expectRefused(await gql(`{ __type(name: "Query") { ...F } }
+      fragment F on __Type { fields { type { interfaces { possibleTypes { name } } } } }`), 'INTROSPECTION_DEPTH', 2);
   });
 
   it('in development, a misspelled field gets a suggestion (the control case for production)', async () => {
@@ -179,5 +204,7 @@ describe('NODE_ENV=production', () => {
 
   it('limits still answer BAD_USER_INPUT', async () => {
     expectRefused(await gql(`mutation {\n${logIns(6, `nobody_${run}`)}\n}`), 'ROOT_MUTATIONS', 5);
+    // Introspection is on in production too (GATEWAY_INTROSPECTION), so is its depth limit.
+    expectRefused(await gql(`{ __type(name: "User") { fields { type { fields { type { fields { name } } } } } } }`), 'INTROSPECTION_DEPTH', 2);
   });
 });

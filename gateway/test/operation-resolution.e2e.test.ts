@@ -32,6 +32,13 @@ describe('operation resolution at the gateway', () => {
     expect(res.errors?.[0]?.message).toMatch(/operation name/);
   });
 
+  it('a subscription over HTTP → 400 BAD_USER_INPUT pointing to the WebSocket, not a 500', async () => {
+    const res = await post(stack.gatewayUrl, { query: 'subscription { likeAdded(postId: "p1") { id } }' });
+    expect(res.status, JSON.stringify(res)).toBe(400);
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0]?.message).toMatch(/WebSocket/);
+  });
+
   it('the subgraphs answer the same code', async () => {
     const res = await post(stack.usersUrl, { query: 'query A { __typename }', operationName: 'B' });
     expect(res.status).toBe(400);

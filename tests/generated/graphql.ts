@@ -3,44 +3,64 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** How to turn an upload into a loop (createLoop) or a preview (previewLoop). */
 export type CreateLoopInput = {
+  /** The filter to apply. */
   effect?: Effect | null | undefined;
   /** Frames per second, 2–30. */
   fps?: number | null | undefined;
+  /** How the frames play. */
   mode?: LoopMode | null | undefined;
+  /** An upload of the caller's from requestUpload, with every part sent, for a limited time after it was requested (a day by default). */
   uploadId: string | number;
 };
 
 /** DAZE lightens, SOLO is black and white, DAILY is today's rotating filter. */
 export type Effect =
+  /** The daily filter: the theme of the UTC day the loop was created (see Query.effects). */
   | 'DAILY'
+  /** Lightens and auto-corrects, a little warm. */
   | 'DAZE'
+  /** The burst as shot. */
   | 'NONE'
+  /** Black and white, contrasty and grainy. */
   | 'SOLO';
 
+/** Credentials for logIn. */
 export type LogInInput = {
   /** Handle or email. */
   login: string;
+  /** The account's password. Repeated failures for one login are throttled (RATE_LIMITED). */
   password: string;
 };
 
 /** How the burst plays: BOUNCE = forward then back (PHHHOTO's loop). */
 export type LoopMode =
+  /** Forward then back without repeating the end frames: n frames play as 2n−2. */
   | 'BOUNCE'
+  /** First frame to last, then again. */
   | 'FORWARD'
+  /** Last frame to first, then again. */
   | 'REVERSE';
 
+/** Where a loop is in its encode. */
 export type LoopStatus =
+  /** The encode gave up; `error` says why. */
   | 'FAILED'
+  /** Recorded and queued for the encoder. */
   | 'PENDING'
+  /** Being encoded now. */
   | 'PROCESSING'
+  /** Encoded: the renditions (mp4Url, webpUrl, gifUrl, posterUrl) can be fetched. */
   | 'READY';
 
+/** What requestUpload should make slots for. */
 export type RequestUploadInput = {
   /** FRAMES: image/jpeg, image/png or image/webp; VIDEO: video/mp4, video/webm or video/quicktime. */
   contentType: string;
   /** FRAMES: 3–20; VIDEO: 1. */
   count: number;
+  /** FRAMES for a burst of stills, VIDEO for one clip. */
   kind: UploadKind;
   /**
    * The exact size in bytes of each part, in order (count of them, each at most maxBytesPerPart).
@@ -50,21 +70,31 @@ export type RequestUploadInput = {
   partSizes?: Array<number> | null | undefined;
 };
 
+/** A new account. Every field is checked; the first that fails answers BAD_USER_INPUT naming it. */
 export type SignUpInput = {
+  /** Optional, at most 60 characters; empty means none. */
   displayName?: string | null | undefined;
+  /** A valid address, at most 254 characters (stored lower-case); one account per address (CONFLICT). */
   email: string;
+  /** 3–30 of a–z, 0–9, '_' and '.' (stored lower-case); no leading, trailing or doubled '.'; some words are reserved. CONFLICT when taken. */
   handle: string;
+  /** 10–256 characters. */
   password: string;
 };
 
+/** Profile fields to change; a field left out is kept as it is. */
 export type UpdateProfileInput = {
+  /** At most 300 characters; null or empty clears it. */
   bio?: string | null | undefined;
   /** Null or empty clears it. */
   displayName?: string | null | undefined;
 };
 
+/** What an upload holds. */
 export type UploadKind =
+  /** A burst of still images (JPEG, PNG or WebP), one part per frame. */
   | 'FRAMES'
+  /** One short clip (MP4, WebM or QuickTime) in a single part; frames are taken from it. */
   | 'VIDEO';
 
 export type LoopFieldsFragment = { id: string, status: LoopStatus, mode: LoopMode, effect: Effect, fps: number, frameCount: number | null, width: number | null, height: number | null, durationMs: number | null, mp4Url: string | null, webpUrl: string | null, gifUrl: string | null, posterUrl: string | null, error: string | null, createdAt: string, owner: { id: string, handle: string } };

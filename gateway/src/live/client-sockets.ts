@@ -15,6 +15,7 @@ import { CLOSE, connectionAuthorization, serveLive, type LiveExtra, type LiveSoc
 import type { Logger } from '@fffoto/shared/logger';
 import type { operationLimits } from '@fffoto/shared/operation-limits';
 import type { GatewayContext } from '../app.ts';
+import type { PersistedDocuments } from '../persisted-documents.ts';
 import type { LiveHub, LiveSubscriber } from './hub.ts';
 
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 50;
@@ -31,6 +32,8 @@ export interface ClientSocketOptions {
   /** How often a connection's token is verified again (revocation). */
   recheckMs: number;
   production: boolean;
+  /** Trusted documents and manifest hashes (persisted-documents.ts): what a subscribe may run. */
+  documents?: Pick<PersistedDocuments, 'admitLive'>;
 }
 
 interface Connection {
@@ -140,9 +143,12 @@ export function serveClientSockets(opts: ClientSocketOptions): LiveSocketServer 
           close(ctx.extra, CLOSE.tooMany, `too many subscriptions: at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} per connection`);
           return [new GraphQLError('Too many subscriptions.')];
         }
+        // The same rule as HTTP: in production with trusted documents, only the manifest's.
+        const admitted = opts.documents?.admitLive(payload) ?? { query: payload.query };
+        if (admitted instanceof GraphQLError) return [admitted];
         let document: DocumentNode;
         try {
-          document = parse(payload.query, opts.limits.parseOptions);
+          document = parse(admitted.query, opts.limits.parseOptions);
         } catch (err) {
           return [withCode(err as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
         }
@@ -155,7 +161,7 @@ export function serveClientSockets(opts: ClientSocketOptions): LiveSocketServer 
         };
         const live: LiveArgs = {
           document,
-          text: payload.query,
+          text: admitted.query,
           operationName: payload.operationName,
           variables: payload.variables ?? {},
           connection: conn,

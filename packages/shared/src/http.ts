@@ -75,8 +75,9 @@ export function createHttpService(opts: HttpServiceOptions): { app: Express; ser
 }
 
 /**
- * Middleware for a GraphQL POST endpoint: JSON bodies only (GET is left to Apollo, which
- * refuses it without a preflight header). Types a browser can send without a preflight
+ * Middleware for a GraphQL POST endpoint: JSON bodies only. GET is left to Apollo: it runs
+ * queries (persisted queries a CDN can cache), refuses mutations (405) and, with CSRF
+ * prevention, any GET without a preflight-forcing header. Types a browser can send without a preflight
  * (text/plain, forms) are left to Apollo's CSRF prevention, which answers them in JSON itself.
  */
 export function graphqlBody(): RequestHandler[] {

@@ -13,7 +13,13 @@
 //   (signUp and logIn each hash a password with argon2, 19 MiB);
 // - selection depth (GATEWAY_MAX_DEPTH): the root field is depth 1. `ofType` (introspection's
 //   chain of wrapping types, one object per level) adds no depth, so the standard introspection
-//   query passes while `fields { type { fields { type … } } }` does not.
+//   query passes while `fields { type { fields { type … } } }` does not;
+// - introspection depth (fixed): graphql-js's MaxIntrospectionDepthRule refuses a third nested
+//   `fields`/`interfaces`/`possibleTypes`/`inputFields` list under `__schema` or `__type` (the
+//   cycles that make an introspection query cost far more than its depth says; the standard
+//   introspection query nests one). graphql-js 16.10+ counts it among its specifiedRules, which
+//   Apollo Server and our socket validation always run, so it is not added again here (it would
+//   report twice); withOperationLimitCodes gives its error our code.
 // A refused operation answers HTTP 400 with `extensions.code: 'BAD_USER_INPUT'` and
 // `extensions.limit` naming the limit (`extensions.max` its value).
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
@@ -226,11 +232,15 @@ function measurer(fragments: Map<string, FragmentDefinitionNode>) {
 }
 
 const TOKENS = /Document contains more that (\d+) tokens/;
+/** MaxIntrospectionDepthRule's one message; the rule refuses a third nested list, so 2 pass. */
+const INTROSPECTION_DEPTH = 'Maximum introspection depth exceeded';
+const MAX_INTROSPECTION_LISTS = 2;
 
 /**
  * Wraps a formatError so refused operations answer `BAD_USER_INPUT` with `limit` and `max`:
  * Apollo Server reports validation errors as GRAPHQL_VALIDATION_FAILED (keeping the rule's error
- * as originalError) and the parser's token limit as GRAPHQL_PARSE_FAILED.
+ * as originalError; graphql-js's introspection depth error is known by its message) and the
+ * parser's token limit as GRAPHQL_PARSE_FAILED.
  */
 export function withOperationLimitCodes(
   format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
@@ -239,6 +249,13 @@ export function withOperationLimitCodes(
     const original = error instanceof GraphQLError ? error.originalError : undefined;
     if (original instanceof OperationLimitError) {
       return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+    }
+    if (formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' && formatted.message === INTROSPECTION_DEPTH) {
+      return {
+        ...formatted,
+        message: `Introspection nests fields, interfaces, possibleTypes or inputFields too deeply; at most ${MAX_INTROSPECTION_LISTS} levels are allowed.`,
+        extensions: { code: 'BAD_USER_INPUT', limit: 'INTROSPECTION_DEPTH', max: MAX_INTROSPECTION_LISTS },
+      };
     }
     const tokens = formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' ? TOKENS.exec(formatted.message) : null;
     if (tokens) {

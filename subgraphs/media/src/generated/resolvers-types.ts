@@ -15,113 +15,160 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** How to turn an upload into a loop (createLoop) or a preview (previewLoop). */
 export type CreateLoopInput = {
+  /** The filter to apply. */
   effect?: InputMaybe<Effect>;
   /** Frames per second, 2–30. */
   fps?: InputMaybe<Scalars['Int']['input']>;
+  /** How the frames play. */
   mode?: InputMaybe<LoopMode>;
+  /** An upload of the caller's from requestUpload, with every part sent, for a limited time after it was requested (a day by default). */
   uploadId: Scalars['ID']['input'];
 };
 
 /** DAZE lightens, SOLO is black and white, DAILY is today's rotating filter. */
 export type Effect =
+  /** The daily filter: the theme of the UTC day the loop was created (see Query.effects). */
   | 'DAILY'
+  /** Lightens and auto-corrects, a little warm. */
   | 'DAZE'
+  /** The burst as shot. */
   | 'NONE'
+  /** Black and white, contrasty and grainy. */
   | 'SOLO';
 
 /** Today's DAILY filter and the others, so clients can label the choices. */
 export type EffectInfo = {
   __typename?: 'EffectInfo';
+  /** One sentence on what the filter does. */
   description: Scalars['String']['output'];
+  /** The value to pass as CreateLoopInput.effect. */
   effect: Effect;
+  /** A short label, e.g. Daze; for DAILY, today's theme. */
   name: Scalars['String']['output'];
 };
 
+/** One HTTP header to send with a presigned request. */
 export type HttpHeader = {
   __typename?: 'HttpHeader';
+  /** Header name, e.g. Content-Type. */
   name: Scalars['String']['output'];
+  /** Header value, sent exactly as given. */
   value: Scalars['String']['output'];
 };
 
+/**
+ * A burst (or clip) encoded into a loop, owned by the person who uploaded it. Anyone may read it
+ * by id; the rendition URLs are null until it is READY.
+ */
 export type Loop = {
   __typename?: 'Loop';
+  /** When createLoop recorded it. */
   createdAt: Scalars['DateTime']['output'];
+  /** One pass of the loop, in milliseconds (frameCount × 1000 / fps); null until READY. */
   durationMs?: Maybe<Scalars['Int']['output']>;
+  /** The filter applied. */
   effect: Effect;
   /** Why the loop FAILED, in words a person can read. */
   error?: Maybe<Scalars['String']['output']>;
+  /** Playback speed, in frames per second (2–30). */
   fps: Scalars['Int']['output'];
+  /** Frames in one pass of the loop as played (BOUNCE: 2n−2 for n frames); null until READY. */
   frameCount?: Maybe<Scalars['Int']['output']>;
   /** Palette-optimised GIF (at most 480 px): for the camera roll. */
   gifUrl?: Maybe<Scalars['String']['output']>;
+  /** Height of the playback renditions (MP4, WebP), in pixels; null until READY. */
   height?: Maybe<Scalars['Int']['output']>;
+  /** The loop's id (a UUID). */
   id: Scalars['ID']['output'];
+  /** How the frames play. */
   mode: LoopMode;
   /** H.264 MP4 (720 px, faststart): for sharing as video. */
   mp4Url?: Maybe<Scalars['String']['output']>;
+  /** Who uploaded it. */
   owner: User;
   /** JPEG of the first frame. */
   posterUrl?: Maybe<Scalars['String']['output']>;
+  /** Where it is in its encode. */
   status: LoopStatus;
   /** Animated WebP that loops forever: the app's playback format. */
   webpUrl?: Maybe<Scalars['String']['output']>;
+  /** Width of the playback renditions (MP4, WebP), in pixels; null until READY. Loops are square. */
   width?: Maybe<Scalars['Int']['output']>;
 };
 
 /** How the burst plays: BOUNCE = forward then back (PHHHOTO's loop). */
 export type LoopMode =
+  /** Forward then back without repeating the end frames: n frames play as 2n−2. */
   | 'BOUNCE'
+  /** First frame to last, then again. */
   | 'FORWARD'
+  /** Last frame to first, then again. */
   | 'REVERSE';
 
+/** Where a loop is in its encode. */
 export type LoopStatus =
+  /** The encode gave up; `error` says why. */
   | 'FAILED'
+  /** Recorded and queued for the encoder. */
   | 'PENDING'
+  /** Being encoded now. */
   | 'PROCESSING'
+  /** Encoded: the renditions (mp4Url, webpUrl, gifUrl, posterUrl) can be fetched. */
   | 'READY';
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Queues the encode. Calling it again with the same upload returns the same loop. */
   createLoop: Loop;
   /** A small animated WebP (data: URL, ≤ 8 frames at 240 px) rendered in the request, to preview effects. */
   previewLoop: Scalars['String']['output'];
+  /** Presigned PUT URLs for a new upload, for the signed-in user; rate-limited per user (RATE_LIMITED). */
   requestUpload: Upload;
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationCreateLoopArgs = {
   input: CreateLoopInput;
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationPreviewLoopArgs = {
   input: CreateLoopInput;
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationRequestUploadArgs = {
   input: RequestUploadInput;
 };
 
+/** Reads. Where a field needs a signed-in user (`Authorization: Bearer <accessToken>`) it says so; elsewhere a token only shapes the answer (blocks, viewer flags). */
 export type Query = {
   __typename?: 'Query';
   /** The effects catalogue; DAILY's name is today's theme. */
   effects: Array<EffectInfo>;
+  /** The loop with that id, for anyone; null when there is none. */
   loop?: Maybe<Loop>;
 };
 
 
+/** Reads. Where a field needs a signed-in user (`Authorization: Bearer <accessToken>`) it says so; elsewhere a token only shapes the answer (blocks, viewer flags). */
 export type QueryLoopArgs = {
   id: Scalars['ID']['input'];
 };
 
+/** What requestUpload should make slots for. */
 export type RequestUploadInput = {
   /** FRAMES: image/jpeg, image/png or image/webp; VIDEO: video/mp4, video/webm or video/quicktime. */
   contentType: Scalars['String']['input'];
   /** FRAMES: 3–20; VIDEO: 1. */
   count: Scalars['Int']['input'];
+  /** FRAMES for a burst of stills, VIDEO for one clip. */
   kind: UploadKind;
   /**
    * The exact size in bytes of each part, in order (count of them, each at most maxBytesPerPart).
@@ -131,6 +178,7 @@ export type RequestUploadInput = {
   partSizes?: InputMaybe<Array<Scalars['Int']['input']>>;
 };
 
+/** Live updates, over graphql-ws on /graphql; connection_init may carry `{ "authorization": "Bearer <accessToken>" }`. */
 export type Subscription = {
   __typename?: 'Subscription';
   /** The loop's status as it changes, for its owner: its current state first, then every change (PENDING → PROCESSING → READY or FAILED). */
@@ -138,30 +186,43 @@ export type Subscription = {
 };
 
 
+/** Live updates, over graphql-ws on /graphql; connection_init may carry `{ "authorization": "Bearer <accessToken>" }`. */
 export type SubscriptionLoopUpdatedArgs = {
   id: Scalars['ID']['input'];
 };
 
+/** Presigned slots for the parts of one upload, for the caller only; pass `id` to createLoop once every part is sent. */
 export type Upload = {
   __typename?: 'Upload';
+  /** When the part URLs stop working. */
   expiresAt: Scalars['DateTime']['output'];
+  /** The upload's id: CreateLoopInput.uploadId. */
   id: Scalars['ID']['output'];
+  /** FRAMES or VIDEO, as requested. */
   kind: UploadKind;
   /** Largest object accepted per part, in bytes. */
   maxBytesPerPart: Scalars['Int']['output'];
+  /** One slot per part, in order. */
   parts: Array<UploadPart>;
 };
 
+/** What an upload holds. */
 export type UploadKind =
+  /** A burst of still images (JPEG, PNG or WebP), one part per frame. */
   | 'FRAMES'
+  /** One short clip (MP4, WebM or QuickTime) in a single part; frames are taken from it. */
   | 'VIDEO';
 
 /** A presigned PUT: send exactly these headers (Content-Length, when given, is the one size the URL takes); the URL expires at Upload.expiresAt. */
 export type UploadPart = {
   __typename?: 'UploadPart';
+  /** The headers the URL was signed with; send all of them. */
   headers: Array<HttpHeader>;
+  /** Position of the part, from 0: for FRAMES, the frame's place in the burst. */
   index: Scalars['Int']['output'];
+  /** The HTTP method to use (PUT). */
   method: Scalars['String']['output'];
+  /** The presigned URL to send the part's bytes to. */
   url: Scalars['String']['output'];
 };
 

@@ -16,20 +16,23 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A new post. */
 export type CreatePostInput = {
+  /** Optional, at most 2,200 characters (empty means none); at most 30 #hashtags of up to 64 characters; @mentioned users are told in their News. */
   caption?: InputMaybe<Scalars['String']['input']>;
   /** A READY loop of the caller's, not posted before. */
   loopId: Scalars['ID']['input'];
 };
 
-/** A loop of the media subgraph, by reference. */
 export type Loop = {
   __typename?: 'Loop';
   id: Scalars['ID']['output'];
 };
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Posts one of the signed-in user's READY loops; rate-limited per user (RATE_LIMITED). CONFLICT when the loop is already posted. */
   createPost: Post;
   /** The author only. True; removes it from tag pages, trending and WOW (feeds and activity follow by event). */
   deletePost: Scalars['Boolean']['output'];
@@ -40,39 +43,50 @@ export type Mutation = {
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationCreatePostArgs = {
   input: CreatePostInput;
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationDeletePostArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationPickWowArgs = {
   postId: Scalars['ID']['input'];
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationUnpickWowArgs = {
   postId: Scalars['ID']['input'];
 };
 
+/** Where a page of a list ends (Relay). */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** Cursor of the page's last item, to pass as `after` for the next page; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether more items follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
 /** A loop shared with a caption; permalink /i/<id>. */
 export type Post = {
   __typename?: 'Post';
+  /** Who posted it. */
   author: User;
   /** Up to 2,200 characters; #hashtags and @mentions are parsed from it. */
   caption?: Maybe<Scalars['String']['output']>;
+  /** When it was posted. */
   createdAt: Scalars['DateTime']['output'];
+  /** The post's id (a UUID). */
   id: Scalars['ID']['output'];
+  /** The loop it shares. */
   loop: Loop;
   /** The caption's hashtags, in name order. */
   tags: Array<Tag>;
@@ -80,19 +94,25 @@ export type Post = {
   wowPicked: Scalars['Boolean']['output'];
 };
 
+/** A page of posts (Relay connection). */
 export type PostConnection = {
   __typename?: 'PostConnection';
+  /** The posts of this page, in the list's order. */
   edges: Array<PostEdge>;
+  /** Whether there is a next page, and its cursor. */
   pageInfo: PageInfo;
 };
 
+/** One post in a list, with its cursor. */
 export type PostEdge = {
   __typename?: 'PostEdge';
+  /** Opaque position of this post in the list; pass as `after` to continue after it. */
   cursor: Scalars['String']['output'];
   /** Null, with an error saying why, for a post deleted while this list still named it (lists catch up within seconds). */
   node?: Maybe<Post>;
 };
 
+/** Reads. Where a field needs a signed-in user (`Authorization: Bearer <accessToken>`) it says so; elsewhere a token only shapes the answer (blocks, viewer flags). */
 export type Query = {
   __typename?: 'Query';
   /** Null when it does not exist (or is hidden from the viewer by a block). */
@@ -108,27 +128,32 @@ export type Query = {
 };
 
 
+/** Reads. Where a field needs a signed-in user (`Authorization: Bearer <accessToken>`) it says so; elsewhere a token only shapes the answer (blocks, viewer flags). */
 export type QueryPostArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Reads. Where a field needs a signed-in user (`Authorization: Bearer <accessToken>`) it says so; elsewhere a token only shapes the answer (blocks, viewer flags). */
 export type QuerySearchTagsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   query: Scalars['String']['input'];
 };
 
 
+/** Reads. Where a field needs a signed-in user (`Authorization: Bearer <accessToken>`) it says so; elsewhere a token only shapes the answer (blocks, viewer flags). */
 export type QueryTagArgs = {
   name: Scalars['String']['input'];
 };
 
 
+/** Reads. Where a field needs a signed-in user (`Authorization: Bearer <accessToken>`) it says so; elsewhere a token only shapes the answer (blocks, viewer flags). */
 export type QueryTrendingTagsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** Reads. Where a field needs a signed-in user (`Authorization: Bearer <accessToken>`) it says so; elsewhere a token only shapes the answer (blocks, viewer flags). */
 export type QueryWowArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -137,7 +162,9 @@ export type QueryWowArgs = {
 /** A hashtag: lower-case, NFC, without the '#'. */
 export type Tag = {
   __typename?: 'Tag';
+  /** The tag itself, at most 64 characters. */
   name: Scalars['String']['output'];
+  /** How many posts use it. */
   postCount: Scalars['Int']['output'];
   /** Newest first. Posts across a block with the viewer are left out. */
   posts: PostConnection;
@@ -150,17 +177,16 @@ export type TagPostsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** A person; posts adds their posts. Resolved by reference (users owns the rest). */
 export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];
+  /** How many posts the user has. */
   postCount: Scalars['Int']['output'];
   /** Newest first. Posts across a block with the viewer are left out. */
   posts: PostConnection;
 };
 
 
-/** A person; posts adds their posts. Resolved by reference (users owns the rest). */
 export type UserPostsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;

@@ -19,78 +19,119 @@ export type Scalars = {
 /** An entry of the viewer's News: something someone else did to the viewer or their post. */
 export type Activity = {
   __typename?: 'Activity';
+  /** Who did it. */
   actor: User;
+  /** The comment written (COMMENT); null for the other kinds. */
   comment?: Maybe<Comment>;
+  /** When it happened. */
   createdAt: Scalars['DateTime']['output'];
+  /** The entry's id. */
   id: Scalars['ID']['output'];
+  /** What happened. */
   kind: ActivityKind;
+  /** The post concerned (LIKE, COMMENT, MENTION); null for FOLLOW. */
   post?: Maybe<Post>;
   /** Whether it is newer than the viewer's last markActivityRead. */
   unread: Scalars['Boolean']['output'];
 };
 
+/** A page of News entries (Relay connection). */
 export type ActivityConnection = {
   __typename?: 'ActivityConnection';
+  /** The entries of this page, in the list's order. */
   edges: Array<ActivityEdge>;
+  /** Whether there is a next page, and its cursor. */
   pageInfo: PageInfo;
 };
 
+/** One News entry in a list, with its cursor. */
 export type ActivityEdge = {
   __typename?: 'ActivityEdge';
+  /** Opaque position of this entry in the list; pass as `after` to continue after it. */
   cursor: Scalars['String']['output'];
+  /** The entry. */
   node: Activity;
 };
 
+/** What happened, in an entry of the viewer's News. */
 export type ActivityKind =
+  /** Someone commented on one of the viewer's posts. */
   | 'COMMENT'
+  /** Someone followed the viewer. */
   | 'FOLLOW'
+  /** Someone liked one of the viewer's posts. */
   | 'LIKE'
+  /** Someone @mentioned the viewer in a post's caption. */
   | 'MENTION';
 
+/** A comment on a post. */
 export type Comment = {
   __typename?: 'Comment';
+  /** Who wrote it. */
   author: User;
+  /** When it was written. */
   createdAt: Scalars['DateTime']['output'];
+  /** The comment's id (a UUID). */
   id: Scalars['ID']['output'];
+  /** The post it is on. */
   post: Post;
   /** 1–500 characters, trimmed. */
   text: Scalars['String']['output'];
 };
 
+/** A page of comments (Relay connection). */
 export type CommentConnection = {
   __typename?: 'CommentConnection';
+  /** The comments of this page, in the list's order. */
   edges: Array<CommentEdge>;
+  /** Whether there is a next page, and its cursor. */
   pageInfo: PageInfo;
 };
 
+/** One comment in a list, with its cursor. */
 export type CommentEdge = {
   __typename?: 'CommentEdge';
+  /** Opaque position of this comment in the list; pass as `after` to continue after it. */
   cursor: Scalars['String']['output'];
+  /** The comment. */
   node: Comment;
 };
 
+/** One person's like of a post (liking twice is still one like). */
 export type Like = {
   __typename?: 'Like';
+  /** When it was liked. */
   createdAt: Scalars['DateTime']['output'];
+  /** The like's id. */
   id: Scalars['ID']['output'];
+  /** The post liked. */
   post: Post;
+  /** Who liked the post. */
   user: User;
 };
 
+/** A page of likes (Relay connection). */
 export type LikeConnection = {
   __typename?: 'LikeConnection';
+  /** The likes of this page, in the list's order. */
   edges: Array<LikeEdge>;
+  /** Whether there is a next page, and its cursor. */
   pageInfo: PageInfo;
 };
 
+/** One like in a list, with its cursor. */
 export type LikeEdge = {
   __typename?: 'LikeEdge';
+  /** Opaque position of this like in the list; pass as `after` to continue after it. */
   cursor: Scalars['String']['output'];
+  /** The like. */
   node: Like;
 };
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Comments on the post as the signed-in user; FORBIDDEN across a block. */
   addComment: Comment;
   /** Removes follows both ways; the two no longer see each other's posts, comments, likes or activity. */
   blockUser: Scalars['Boolean']['output'];
@@ -104,189 +145,239 @@ export type Mutation = {
   markActivityRead: Scalars['Int']['output'];
   /** One open report per subject and reporter; reporting again returns true. */
   report: Scalars['Boolean']['output'];
+  /** Lifts the viewer's own block of the user (idempotent); a block the other way stays. */
   unblockUser: Scalars['Boolean']['output'];
   /** Idempotent. */
   unfollow: User;
+  /** Removes the viewer's like, if any (idempotent); returns the post. */
   unlikePost: Post;
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationAddCommentArgs = {
   postId: Scalars['ID']['input'];
   text: Scalars['String']['input'];
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationBlockUserArgs = {
   userId: Scalars['ID']['input'];
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationDeleteCommentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationFollowArgs = {
   userId: Scalars['ID']['input'];
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationLikePostArgs = {
   postId: Scalars['ID']['input'];
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationMarkActivityReadArgs = {
   before?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationReportArgs = {
   input: ReportInput;
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationUnblockUserArgs = {
   userId: Scalars['ID']['input'];
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationUnfollowArgs = {
   userId: Scalars['ID']['input'];
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationUnlikePostArgs = {
   postId: Scalars['ID']['input'];
 };
 
-/** Relay page info; the same type in posts (shareable). */
+/** Where a page of a list ends (Relay). */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** Cursor of the page's last item, to pass as `after` for the next page; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether more items follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
-/** A post; posts owns its other fields. */
 export type Post = {
   __typename?: 'Post';
+  /** How many comments it has. */
   commentCount: Scalars['Int']['output'];
   /** Oldest first. */
   comments: CommentConnection;
   id: Scalars['ID']['output'];
+  /** How many likes it has. */
   likeCount: Scalars['Int']['output'];
   /** Who liked it, newest first. */
   likes: LikeConnection;
+  /** Whether the signed-in viewer liked it (false without a viewer). */
   viewerHasLiked: Scalars['Boolean']['output'];
 };
 
 
-/** A post; posts owns its other fields. */
 export type PostCommentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-/** A post; posts owns its other fields. */
 export type PostLikesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A page of posts (Relay connection). */
 export type PostConnection = {
   __typename?: 'PostConnection';
+  /** The posts of this page, in the list's order. */
   edges: Array<PostEdge>;
+  /** Whether there is a next page, and its cursor. */
   pageInfo: PageInfo;
 };
 
+/** One post in a list, with its cursor. */
 export type PostEdge = {
   __typename?: 'PostEdge';
+  /** Opaque position of this post in the list; pass as `after` to continue after it. */
   cursor: Scalars['String']['output'];
   /** Null, with an error saying why, for a post deleted while this list still named it (lists catch up within seconds). */
   node?: Maybe<Post>;
 };
 
+/** Reads. Where a field needs a signed-in user (`Authorization: Bearer <accessToken>`) it says so; elsewhere a token only shapes the answer (blocks, viewer flags). */
 export type Query = {
   __typename?: 'Query';
-  /** The viewer's News, newest first. */
+  /** The viewer's News, newest first. Needs a viewer. */
   activity: ActivityConnection;
-  /** Posts by the people the viewer follows and the viewer's own, newest first. */
+  /** Posts by the people the viewer follows and the viewer's own, newest first. Needs a viewer. */
   feed: PostConnection;
   /** Open reports, newest first. Staff only. */
   reports: ReportConnection;
   /** Today's (UTC) most engaging posts: likes count 1, comments 2. */
   trendingPosts: Array<Post>;
+  /** How many of the viewer's News entries are unread (newer than their last markActivityRead). Needs a viewer. */
   unreadActivityCount: Scalars['Int']['output'];
 };
 
 
+/** Reads. Where a field needs a signed-in user (`Authorization: Bearer <accessToken>`) it says so; elsewhere a token only shapes the answer (blocks, viewer flags). */
 export type QueryActivityArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** Reads. Where a field needs a signed-in user (`Authorization: Bearer <accessToken>`) it says so; elsewhere a token only shapes the answer (blocks, viewer flags). */
 export type QueryFeedArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** Reads. Where a field needs a signed-in user (`Authorization: Bearer <accessToken>`) it says so; elsewhere a token only shapes the answer (blocks, viewer flags). */
 export type QueryReportsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** Reads. Where a field needs a signed-in user (`Authorization: Bearer <accessToken>`) it says so; elsewhere a token only shapes the answer (blocks, viewer flags). */
 export type QueryTrendingPostsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A report of a user, post or comment, as staff see it (Query.reports). */
 export type Report = {
   __typename?: 'Report';
+  /** When it was filed. */
   createdAt: Scalars['DateTime']['output'];
+  /** The report's id. */
   id: Scalars['ID']['output'];
+  /** The reporter's note; null when none was given. */
   note?: Maybe<Scalars['String']['output']>;
+  /** Why it was reported. */
   reason: ReportReason;
   /** Null, with an error saying why, while the reporter's account deletion is still being applied (their reports go with them). */
   reporter?: Maybe<User>;
+  /** Where it is in moderation. */
   status: ReportStatus;
+  /** The id of the reported user, post or comment. */
   subject: Scalars['ID']['output'];
 };
 
+/** A page of reports (Relay connection). */
 export type ReportConnection = {
   __typename?: 'ReportConnection';
+  /** The reports of this page, in the list's order. */
   edges: Array<ReportEdge>;
+  /** Whether there is a next page, and its cursor. */
   pageInfo: PageInfo;
 };
 
+/** One report in a list, with its cursor. */
 export type ReportEdge = {
   __typename?: 'ReportEdge';
+  /** Opaque position of this report in the list; pass as `after` to continue after it. */
   cursor: Scalars['String']['output'];
+  /** The report. */
   node: Report;
 };
 
+/** A report of a user, post or comment to staff. */
 export type ReportInput = {
   /** At most 500 characters. */
   note?: InputMaybe<Scalars['String']['input']>;
+  /** Why it is reported. */
   reason: ReportReason;
   /** The id of a user, post or comment. */
   subject: Scalars['ID']['input'];
 };
 
+/** Why something is reported. */
 export type ReportReason =
+  /** Harassment or abuse of a person. */
   | 'ABUSE'
+  /** Nudity or sexual content. */
   | 'NUDITY'
+  /** Anything else; say what in the note. */
   | 'OTHER'
+  /** Spam: unwanted, repeated or commercial content. */
   | 'SPAM'
+  /** Violence or threats of it. */
   | 'VIOLENCE';
 
+/** Where a report is in moderation. */
 export type ReportStatus =
+  /** Waiting for staff; listed by Query.reports. */
   | 'OPEN'
+  /** Dealt with by staff; no longer listed. */
   | 'RESOLVED';
 
+/** Live updates, over graphql-ws on /graphql; connection_init may carry `{ "authorization": "Bearer <accessToken>" }`. */
 export type Subscription = {
   __typename?: 'Subscription';
   /** The viewer's own News as it arrives (never the viewer's own actions). Needs a viewer. */
@@ -298,21 +389,26 @@ export type Subscription = {
 };
 
 
+/** Live updates, over graphql-ws on /graphql; connection_init may carry `{ "authorization": "Bearer <accessToken>" }`. */
 export type SubscriptionCommentAddedArgs = {
   postId: Scalars['ID']['input'];
 };
 
 
+/** Live updates, over graphql-ws on /graphql; connection_init may carry `{ "authorization": "Bearer <accessToken>" }`. */
 export type SubscriptionLikeAddedArgs = {
   postId: Scalars['ID']['input'];
 };
 
 export type User = {
   __typename?: 'User';
+  /** How many people follow this user. */
   followerCount: Scalars['Int']['output'];
   /** Newest follow first; people on either side of a block with the viewer are left out. */
   followers: UserConnection;
+  /** The people this user follows, newest follow first; people on either side of a block with the viewer are left out. */
   following: UserConnection;
+  /** How many people this user follows. */
   followingCount: Scalars['Int']['output'];
   id: Scalars['ID']['output'];
   /** Whether the signed-in viewer follows this user (false without a viewer). */
@@ -331,15 +427,21 @@ export type UserFollowingArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A page of users (Relay connection). */
 export type UserConnection = {
   __typename?: 'UserConnection';
+  /** The users of this page, in the list's order. */
   edges: Array<UserEdge>;
+  /** Whether there is a next page, and its cursor. */
   pageInfo: PageInfo;
 };
 
+/** One user in a list, with its cursor. */
 export type UserEdge = {
   __typename?: 'UserEdge';
+  /** Opaque position of this user in the list; pass as `after` to continue after it. */
   cursor: Scalars['String']['output'];
+  /** The user. */
   node: User;
 };
 

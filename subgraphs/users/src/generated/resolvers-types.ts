@@ -16,6 +16,7 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A signed-in session: what signUp, logIn and refreshSession return. */
 export type AuthPayload = {
   __typename?: 'AuthPayload';
   /** Short-lived JWT (ES256, with kid); send as `Authorization: Bearer <token>`. */
@@ -24,98 +25,130 @@ export type AuthPayload = {
   expiresAt: Scalars['DateTime']['output'];
   /** Opaque; single use: every refresh returns a new one. */
   refreshToken: Scalars['String']['output'];
+  /** The account the session belongs to. */
   user: User;
 };
 
+/** Credentials for logIn. */
 export type LogInInput = {
   /** Handle or email. */
   login: Scalars['String']['input'];
+  /** The account's password. Repeated failures for one login are throttled (RATE_LIMITED). */
   password: Scalars['String']['input'];
 };
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Deletes the signed-in account after checking the password; its tokens stop working. */
   deleteAccount: Scalars['Boolean']['output'];
+  /** Signs in with a handle or email and the password; UNAUTHENTICATED when they do not match. */
   logIn: AuthPayload;
   /** Ends the session the refresh token belongs to. True even if it had already ended. */
   logOut: Scalars['Boolean']['output'];
   /** Exchanges a refresh token for a new pair. Reusing a spent token ends the whole session. */
   refreshSession: AuthPayload;
+  /** Creates an account and signs it in. Anyone may call it. */
   signUp: AuthPayload;
+  /** Changes the signed-in user's profile and returns it. */
   updateProfile: User;
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationDeleteAccountArgs = {
   password: Scalars['String']['input'];
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationLogInArgs = {
   input: LogInInput;
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationLogOutArgs = {
   refreshToken: Scalars['String']['input'];
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationRefreshSessionArgs = {
   refreshToken: Scalars['String']['input'];
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationSignUpArgs = {
   input: SignUpInput;
 };
 
 
+/** Writes. All but signUp, logIn, refreshSession and logOut need a signed-in user (`Authorization: Bearer <accessToken>`). */
 export type MutationUpdateProfileArgs = {
   input: UpdateProfileInput;
 };
 
+/** Reads. Where a field needs a signed-in user (`Authorization: Bearer <accessToken>`) it says so; elsewhere a token only shapes the answer (blocks, viewer flags). */
 export type Query = {
   __typename?: 'Query';
   /** The signed-in user; null when the request carries no token. */
   me?: Maybe<User>;
   /** Users whose handle or display name starts with or contains `query`, best matches first. */
   searchUsers: Array<User>;
+  /** The user with that handle; null when there is none (or the account was deleted). Anyone may ask. */
   user?: Maybe<User>;
 };
 
 
+/** Reads. Where a field needs a signed-in user (`Authorization: Bearer <accessToken>`) it says so; elsewhere a token only shapes the answer (blocks, viewer flags). */
 export type QuerySearchUsersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   query: Scalars['String']['input'];
 };
 
 
+/** Reads. Where a field needs a signed-in user (`Authorization: Bearer <accessToken>`) it says so; elsewhere a token only shapes the answer (blocks, viewer flags). */
 export type QueryUserArgs = {
   handle: Scalars['String']['input'];
 };
 
+/** A new account. Every field is checked; the first that fails answers BAD_USER_INPUT naming it. */
 export type SignUpInput = {
+  /** Optional, at most 60 characters; empty means none. */
   displayName?: InputMaybe<Scalars['String']['input']>;
+  /** A valid address, at most 254 characters (stored lower-case); one account per address (CONFLICT). */
   email: Scalars['String']['input'];
+  /** 3–30 of a–z, 0–9, '_' and '.' (stored lower-case); no leading, trailing or doubled '.'; some words are reserved. CONFLICT when taken. */
   handle: Scalars['String']['input'];
+  /** 10–256 characters. */
   password: Scalars['String']['input'];
 };
 
+/** Profile fields to change; a field left out is kept as it is. */
 export type UpdateProfileInput = {
+  /** At most 300 characters; null or empty clears it. */
   bio?: InputMaybe<Scalars['String']['input']>;
   /** Null or empty clears it. */
   displayName?: InputMaybe<Scalars['String']['input']>;
 };
 
+/**
+ * A person with an account. Other subgraphs add to it (posts: their posts; social: follows).
+ * A deleted account is no longer returned: lookups give null, references to it an error.
+ */
 export type User = {
   __typename?: 'User';
+  /** Free text about the user, at most 300 characters (line breaks kept); null when not set. */
   bio?: Maybe<Scalars['String']['output']>;
+  /** When the account was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** The name shown beside the handle, at most 60 characters; null when not set. */
   displayName?: Maybe<Scalars['String']['output']>;
   /** Lower-case, 3–30 of [a-z0-9_.]; the profile lives at /<handle>. */
   handle: Scalars['String']['output'];
+  /** The user's stable id (a UUID). */
   id: Scalars['ID']['output'];
 };
 
