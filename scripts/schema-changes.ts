@@ -3,7 +3,9 @@
 // last published to clients; schema/CHANGELOG.md says what changed at each publication, and
 // under "## Unreleased" lists every breaking change made since, one line each:
 //   - `<inspector change type>` `<inspector path>`: what clients should do instead
-// A breaking change is one @graphql-inspector/core rates BREAKING.
+// A change to record is one @graphql-inspector/core rates BREAKING or DANGEROUS: a default
+// changed, a value added to an enum that clients switch over exhaustively (generated mobile
+// enums), a member added to a union, all break some client without being a removal.
 import path from 'node:path';
 import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
 import {
@@ -34,7 +36,7 @@ export const schemaChanges = (from: string, to: string) => diff(buildSchema(from
 /** How the changelog names a change: its inspector type and path. */
 export const changeKey = (c: Change) => `\`${c.type}\` \`${c.path ?? '(schema)'}\``;
 
-const isBreaking = (c: Change) => c.criticality.level === CriticalityLevel.Breaking;
+const isBreaking = (c: Change) => c.criticality.level !== CriticalityLevel.NonBreaking;
 
 /** The "## Unreleased" section: its lines' range, and its entries (key → note). */
 function unreleasedSection(changelog: string) {
@@ -115,7 +117,7 @@ export function publishedChangelog(changelog: string, changes: readonly Change[]
       if (!list.length) return;
       body.push(`### ${title}`, '');
       for (const c of list) {
-        const note = level === CriticalityLevel.Breaking ? `${entries.get(changeKey(c)) ?? 'not recorded'} (${c.message})` : c.message;
+        const note = level !== CriticalityLevel.NonBreaking ? `${entries.get(changeKey(c)) ?? 'not recorded'} (${c.message})` : c.message;
         body.push(`- ${changeKey(c)}: ${note}`);
       }
       body.push('');

@@ -1,6 +1,6 @@
 // Schema change safety: the API schema composed from the subgraphs now, against the last
-// published one (schema/api.graphql). A breaking change (@graphql-inspector/core's verdict) must
-// be recorded under "## Unreleased" in schema/CHANGELOG.md; non-breaking ones may land freely
+// published one (schema/api.graphql). A breaking or dangerous change (@graphql-inspector/core's
+// verdict: a removal, a default changed, an enum value added…) must be recorded under "## Unreleased" in schema/CHANGELOG.md; non-breaking ones may land freely
 // (`npm run schema:publish` lists them when the schema is next published), so they only get a
 // reminder here. Every deprecation says why.
 import { readFileSync } from 'node:fs';
@@ -25,23 +25,33 @@ type Loop { id: ID! width: Int mode: Mode }
 enum Mode { BOUNCE FORWARD REVERSE }`;
 const changelog = (unreleased: string, rest = '') => `# API schema changelog\n\nProse.\n\n## Unreleased\n${unreleased}${rest}`;
 const fpsRecord = '- `FIELD_REMOVED` `Loop.fps`: compute it from durationMs and frameCount.\n';
+const reverseRecord = '- `ENUM_VALUE_ADDED` `Mode.REVERSE`: treat an unknown mode as BOUNCE.\n';
 
 describe('the change record (rules on small schemas)', () => {
   it('a breaking change must be recorded under Unreleased; the failure gives the line to complete', async () => {
     const changes = await schemaChanges(before, after);
     expect(checkRecorded(changes, changelog(''))).toEqual({
-      unrecorded: ["- `FIELD_REMOVED` `Loop.fps`: <what clients do instead> (Field 'fps' was removed from object type 'Loop')"],
+      unrecorded: [
+        "- `FIELD_REMOVED` `Loop.fps`: <what clients do instead> (Field 'fps' was removed from object type 'Loop')",
+        "- `ENUM_VALUE_ADDED` `Mode.REVERSE`: <what clients do instead> (Enum value 'REVERSE' was added to enum 'Mode')",
+      ],
       stale: [],
       malformed: [],
     });
-    expect(checkRecorded(changes, changelog(fpsRecord))).toEqual({ unrecorded: [], stale: [], malformed: [] });
+    expect(checkRecorded(changes, changelog(fpsRecord + reverseRecord))).toEqual({ unrecorded: [], stale: [], malformed: [] });
+  });
+
+  it('a changed default is recorded too (dangerous: clients relying on it change behaviour)', async () => {
+    const withArg = (n: number) => `type Query { loops(first: Int = ${n}): [Int] }`;
+    const changes = await schemaChanges(withArg(20), withArg(50));
+    expect(checkRecorded(changes, changelog('')).unrecorded).toEqual([expect.stringContaining('`FIELD_ARGUMENT_DEFAULT_CHANGED` `Query.loops.first`')]);
   });
 
   it('a record under an older heading does not count; a record of no breaking change, or without a note, fails', async () => {
     const changes = await schemaChanges(before, after);
-    expect(checkRecorded(changes, changelog('', `\n## 2026-01-01\n\n${fpsRecord}`)).unrecorded).toHaveLength(1);
+    expect(checkRecorded(changes, changelog(reverseRecord, `\n## 2026-01-01\n\n${fpsRecord}`)).unrecorded).toHaveLength(1);
     const stale = '- `FIELD_REMOVED` `Loop.height`: gone.\n';
-    expect(checkRecorded(changes, changelog(fpsRecord + stale)).stale).toEqual(['`FIELD_REMOVED` `Loop.height`']);
+    expect(checkRecorded(changes, changelog(fpsRecord + reverseRecord + stale)).stale).toEqual(['`FIELD_REMOVED` `Loop.height`']);
     const noNote = '- `FIELD_REMOVED` `Loop.fps`:\n';
     expect(checkRecorded(changes, changelog(noNote)).malformed).toEqual([noNote.trim()]);
   });
@@ -55,7 +65,7 @@ describe('the change record (rules on small schemas)', () => {
   it('publishing moves the notes into a dated section (newest first) and empties Unreleased', async () => {
     const changes = await schemaChanges(before, after);
     const older = '\n## 2026-01-01\n\nFirst published API schema.\n';
-    const published = publishedChangelog(changelog(`\n${fpsRecord}`, older), changes, '2026-02-03');
+    const published = publishedChangelog(changelog(`\n${fpsRecord}${reverseRecord}`, older), changes, '2026-02-03');
     expect(published).toBe(changelog('', [
       '',
       '## 2026-02-03',
@@ -66,7 +76,7 @@ describe('the change record (rules on small schemas)', () => {
       '',
       '### Dangerous',
       '',
-      "- `ENUM_VALUE_ADDED` `Mode.REVERSE`: Enum value 'REVERSE' was added to enum 'Mode'",
+      "- `ENUM_VALUE_ADDED` `Mode.REVERSE`: treat an unknown mode as BOUNCE. (Enum value 'REVERSE' was added to enum 'Mode')",
       '',
       '### Safe',
       '',

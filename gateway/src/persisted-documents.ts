@@ -27,7 +27,7 @@ export const persistedDocumentsShape = {
   /** How long a registered APQ query is kept (seconds). */
   GATEWAY_APQ_TTL_SECONDS: z.coerce.number().int().min(1).default(86_400),
   /** Largest query text APQ stores (bytes); a larger one still runs, it is just not stored. */
-  GATEWAY_APQ_MAX_BYTES: z.coerce.number().int().min(1).default(32 * 1024),
+  GATEWAY_APQ_MAX_BYTES: z.coerce.number().int().min(1).default(8 * 1024),
   /** max-age of an anonymous GET answer without errors, for shared caches (CDN); 0: no-store. */
   GATEWAY_GET_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(10),
 };

@@ -9,13 +9,28 @@
 // client falls back to sending the full query, which runs (and is not stored); a write that
 // fails is logged and forgotten. Requests without a persisted query never touch this store.
 import { InMemoryLRUCache, type KeyValueCache, type KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
+import { stripIgnoredCharacters } from 'graphql';
 import type { Logger } from '@fffoto/shared/logger';
 import { connectRedis, type RedisConnection } from '@fffoto/shared/redis';
 
 /** How long a lookup may wait for Redis before it counts as a miss (the command itself may run on). */
 export const LOOKUP_BUDGET_MS = 250;
-/** Size of the in-process store (texts counted by length). */
+/** Size of the in-process store: text, key and what an entry costs the heap besides (measured ≈ 220 B). */
 const MEMORY_BYTES = 16 * 1024 * 1024;
+const ENTRY_OVERHEAD_BYTES = 256;
+
+/**
+ * What is stored: the text without comments and spacing (the same document, so the same hash
+ * lookups). Padding a query with a comment must not buy a client 32 KB of the shared Redis
+ * (which also holds revocations, rate limits and the media queue) for a day.
+ */
+const compact = (query: string): string => {
+  try {
+    return stripIgnoredCharacters(query);
+  } catch {
+    return query; // Apollo stores only what parsed; kept as it came otherwise
+  }
+};
 
 export interface PersistedQueryStoreOptions {
   /** REDIS_URL; without it, the in-process LRU. */
@@ -36,12 +51,17 @@ export interface PersistedQueryStore extends KeyValueCache<string> {
 export function openPersistedQueryStore(opts: PersistedQueryStoreOptions): PersistedQueryStore {
   const fits = (value: string) => Buffer.byteLength(value) <= opts.maxBytes;
   if (!opts.redisUrl) {
-    const lru = new InMemoryLRUCache<string>({ maxSize: MEMORY_BYTES, ttl: opts.ttlSeconds * 1000 });
+    const lru = new InMemoryLRUCache<string>({
+      maxSize: MEMORY_BYTES,
+      ttl: opts.ttlSeconds * 1000,
+      sizeCalculation: (value, key) => value.length + key.length + ENTRY_OVERHEAD_BYTES,
+    });
     return {
       kind: 'memory',
       get: (key) => lru.get(key),
       set: async (key, value, options) => {
-        if (fits(value)) await lru.set(key, value, { ttl: options?.ttl ?? opts.ttlSeconds });
+        const text = compact(value);
+        if (fits(text)) await lru.set(key, text, { ttl: options?.ttl ?? opts.ttlSeconds });
       },
       delete: (key) => lru.delete(key),
       close: async () => lru.clear(),
@@ -81,10 +101,11 @@ class RedisPersistedQueryStore implements PersistedQueryStore {
 
   async set(key: string, value: string, options?: KeyValueCacheSetOptions): Promise<void> {
     // Sent even while reconnecting (queued, then bounded by the command timeout): nobody waits on it.
-    if (!this.fits(value)) return;
+    const text = compact(value);
+    if (!this.fits(text)) return;
     const ttl = Math.max(1, Math.ceil(options?.ttl ?? this.opts.ttlSeconds));
     try {
-      await this.redis.client.set(this.redis.key(key), value, 'EX', ttl);
+      await this.redis.client.set(this.redis.key(key), text, 'EX', ttl);
     } catch (err) {
       // The query ran; only the next hash-only request for it misses (and the client resends it).
       this.opts.log.warn({ err: (err as Error).message }, 'could not store a persisted query');

@@ -4,7 +4,7 @@ import { composeServices } from '@apollo/composition';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { getIntrospectionQuery, parse } from 'graphql';
+import { getIntrospectionQuery, parse, type GraphQLFormattedError } from 'graphql';
 import { exportPKCS8, generateKeyPair } from 'jose';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import type { ServiceHandle } from '@fffoto/shared/server';
 import { errorCode, graphqlClient, ok, type GqlResponse } from '../../tests/support/client.ts';
 import { serviceEnv, startGatewayService } from '../../tests/support/gateway-services.ts';
 import { startStack, type Stack } from '../../tests/support/stack.ts';
+import { liveClient } from '../../tests/support/live-client.ts';
 
 const run = Date.now().toString(36);
 type Gql = ReturnType<typeof graphqlClient>;
@@ -96,6 +97,29 @@ describe('default limits (50 root fields, 5 root mutations, depth 12)', () => {
     // Through fragments and the other lists too.
     expectRefused(await gql(`{ __type(name: "Query") { ...F } }
       fragment F on __Type { fields { type { interfaces { possibleTypes { name } } } } }`), 'INTROSPECTION_DEPTH', 2);
+  });
+
+  it('refuses a second __schema or a sixth __type at the root (aliases and fragments count): no amplification', async () => {
+    const walk = 'types { name fields { name } }';
+    ok(await gql(`{ __schema { ${walk} } a: __type(name: "User") { name } b: __type(name: "Loop") { name } }`));
+    expectRefused(await gql(`{ a: __schema { ${walk} } b: __schema { ${walk} } }`), 'INTROSPECTION_FIELDS', 1);
+    expectRefused(await gql(`{ __schema { ${walk} } ...F } fragment F on Query { again: __schema { ${walk} } }`), 'INTROSPECTION_FIELDS', 1);
+    const types = (n: number) => Array.from({ length: n }, (_, i) => `t${i}: __type(name: "User") { name }`).join(' ');
+    ok(await gql(`{ ${types(5)} }`));
+    expectRefused(await gql(`{ ${types(6)} }`), 'INTROSPECTION_FIELDS', 5);
+  });
+
+  it('over the WebSocket too: a refused limit is BAD_USER_INPUT with `limit`, as over HTTP', async () => {
+    const live = liveClient(stack.gatewayUrl);
+    try {
+      const deep = live.subscribe(`{ __schema { types { ${'fields { type { '.repeat(3)}name${' } }'.repeat(3)} } } }`);
+      const wide = live.subscribe(`{ a: __schema { types { name } } b: __schema { types { name } } }`);
+      await expect.poll(() => deep.error && wide.error, { timeout: 5_000 }).toBeTruthy();
+      expect((deep.error as GraphQLFormattedError[])[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'INTROSPECTION_DEPTH', max: 2 });
+      expect((wide.error as GraphQLFormattedError[])[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'INTROSPECTION_FIELDS', max: 1 });
+    } finally {
+      await live.dispose();
+    }
   });
 
   it('in development, a misspelled field gets a suggestion (the control case for production)', async () => {

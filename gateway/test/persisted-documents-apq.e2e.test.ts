@@ -54,7 +54,9 @@ describe('automatic persisted queries (POST)', () => {
       const redis = new Redis(stack.gatewayEnv.REDIS_URL);
       try {
         const key = `${stack.gatewayEnv.REDIS_PREFIX}apq:${hash}`;
-        expect(await redis.get(key)).toContain('query Apq_');
+        const stored = await redis.get(key);
+        expect(stored).toContain('query Apq_');
+        expect(stored).not.toContain(' {'); // stored compact (stripIgnoredCharacters)
         const ttl = await redis.ttl(key);
         expect(ttl).toBeGreaterThan(86_000);
         expect(ttl).toBeLessThanOrEqual(86_400);
@@ -187,10 +189,17 @@ describe('without REDIS_URL (embedded npm start)', () => {
   });
 
   it('a query over GATEWAY_APQ_MAX_BYTES runs but is not stored: its hash keeps missing', async () => {
-    const query = `${freshQuery()} # ${'padding '.repeat(50)}`;
+    const query = freshQuery().replace('nobody_', `nobody_${'padding_'.repeat(50)}`);
     const hash = sha256(query);
     expect((await post(memory.url, { query, extensions: apq(hash) })).body).toEqual({ data: { user: null } });
     expect(code(await post(memory.url, { extensions: apq(hash) }))).toBe('PERSISTED_QUERY_NOT_FOUND');
+  });
+
+  it('comments and spacing are not stored (padding buys no room): the same document answers its hash', async () => {
+    const query = `${freshQuery()}\n# ${'padding '.repeat(50)}\n`;
+    const hash = sha256(query);
+    expect((await post(memory.url, { query, extensions: apq(hash) })).body).toEqual({ data: { user: null } });
+    await expect.poll(async () => (await post(memory.url, { extensions: apq(hash) })).body, { timeout: 3_000, interval: 50 }).toEqual({ data: { user: null } });
   });
 });
 

@@ -60,7 +60,7 @@ export function serveGraphqlIde(app: App, endpoint: string): void {
     res.vary('Accept');
     // A page load by a browser: prefers HTML and carries no operation (GET operations are Apollo's).
     const params = req.query as Record<string, unknown>;
-    if ('query' in params || 'extensions' in params) return next();
+    if ('query' in params || 'extensions' in params || 'documentId' in params) return next();
     if (req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) !== 'text/html') return next();
     res.set({
       'content-security-policy': PAGE_CSP,

@@ -13,7 +13,7 @@ import type { Server } from 'node:http';
 import { authenticate, type TokenVerifier, type Viewer } from '@fffoto/shared/auth';
 import { CLOSE, connectionAuthorization, serveLive, type LiveExtra, type LiveSocketServer } from '@fffoto/shared/live-socket';
 import type { Logger } from '@fffoto/shared/logger';
-import type { operationLimits } from '@fffoto/shared/operation-limits';
+import { withOperationLimitCodes, type operationLimits } from '@fffoto/shared/operation-limits';
 import type { GatewayContext } from '../app.ts';
 import type { PersistedDocuments } from '../persisted-documents.ts';
 import type { LiveHub, LiveSubscriber } from './hub.ts';
@@ -153,7 +153,7 @@ export function serveClientSockets(opts: ClientSocketOptions): LiveSocketServer 
           return [withCode(err as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
         }
         const errors = validate(opts.hub.planner.schema, document, [...specifiedRules, ...opts.limits.validationRules]);
-        if (errors.length) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
+        if (errors.length) return errors.map(validationError);
         const subscriber: LiveSubscriber = {
           viewerId: conn.viewer?.id ?? null,
           authorization: () => (conn.token ? `Bearer ${conn.token}` : undefined),
@@ -227,6 +227,15 @@ function clientError(error: GraphQLError, production: boolean): GraphQLError {
 
 function clientResult(result: ExecutionResult, production: boolean): ExecutionResult {
   return result.errors ? { ...result, errors: result.errors.map((e) => clientError(e as GraphQLError, production)) } : result;
+}
+
+const limitCodes = withOperationLimitCodes((formatted) => formatted);
+
+/** A validation error as HTTP answers it: a refused operation limit is BAD_USER_INPUT with `limit`. */
+function validationError(error: GraphQLError): GraphQLError {
+  const wrapped = new GraphQLError(error.message, { originalError: error, extensions: { ...error.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } });
+  const { message, extensions } = limitCodes(wrapped.toJSON(), wrapped);
+  return new GraphQLError(message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions });
 }
 
 function withCode(error: GraphQLError, code: string): GraphQLError {

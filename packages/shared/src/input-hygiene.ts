@@ -72,14 +72,18 @@ function documentInputs(document: DocumentNode): DocumentInputs {
 /** The first field (dotted path) whose string holds a control character, or undefined. */
 export function findControlCharacter(document: DocumentNode, variables: Record<string, unknown> = {}): string | undefined {
   let found: string | undefined;
+  // Depth first with a stack of its own: a variable nested 150,000 levels deep must not
+  // overflow the call stack (a 500) before its type is checked.
   const inRuntime = (value: unknown, path: string): void => {
-    if (found) return;
-    if (typeof value === 'string') {
-      if (CONTROL_CHARACTERS.test(value)) found = path;
-    } else if (Array.isArray(value)) {
-      value.forEach((v, i) => inRuntime(v, `${path}.${i}`));
-    } else if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) inRuntime(v, `${path}.${k}`);
+    const pending: Array<[unknown, string]> = [[value, path]];
+    while (pending.length && !found) {
+      const [v, at] = pending.pop()!;
+      if (typeof v === 'string') {
+        if (CONTROL_CHARACTERS.test(v)) found = at;
+      } else if (v && typeof v === 'object') {
+        const entries = Array.isArray(v) ? v.map((e, i) => [e, `${at}.${i}`] as [unknown, string]) : Object.entries(v).map(([k, e]) => [e, `${at}.${k}`] as [unknown, string]);
+        for (let i = entries.length - 1; i >= 0; i--) pending.push(entries[i]!);
+      }
     }
   };
   const inputs = documentInputs(document);

@@ -97,7 +97,14 @@ export function subgraphLimits(gateway: OperationLimits): OperationLimits {
   };
 }
 
-export type OperationLimitName = 'TOKENS' | 'ALIASES' | 'DIRECTIVES' | 'FIELDS' | 'ROOT_FIELDS' | 'ROOT_MUTATIONS' | 'DEPTH';
+export type OperationLimitName = 'TOKENS' | 'ALIASES' | 'DIRECTIVES' | 'FIELDS' | 'ROOT_FIELDS' | 'ROOT_MUTATIONS' | 'DEPTH' | 'INTROSPECTION_FIELDS';
+
+/**
+ * `__schema` and `__type` at the root, aliases counting: each answers from the whole schema
+ * (an 8 KB request of 45 aliased `__schema` walks answered 2.3 MB), and no tool needs more.
+ */
+export const MAX_SCHEMA_FIELDS = 1;
+export const MAX_TYPE_FIELDS = 5;
 
 /** Reported by the rules. Apollo Server turns every validation error into GRAPHQL_VALIDATION_FAILED; see withOperationLimitCodes. */
 export class OperationLimitError extends GraphQLError {
@@ -158,6 +165,16 @@ export function operationLimitsRule(limits: Pick<OperationLimits, 'maxRootFields
               op, { limit: 'FIELDS', max: limits.maxFields },
             ));
           }
+        }
+        const schemaFields = measure.rootFieldsNamed('__schema')(op.selectionSet);
+        const typeFields = measure.rootFieldsNamed('__type')(op.selectionSet);
+        for (const [field, count, max] of [['__schema', schemaFields, MAX_SCHEMA_FIELDS], ['__type', typeFields, MAX_TYPE_FIELDS]] as const) {
+          if (count <= max) continue;
+          context.reportError(new OperationLimitError(
+            `Operation${name} has ${count} ${field} fields at its root; at most ${max} are allowed.`,
+            op, { limit: 'INTROSPECTION_FIELDS', max },
+          ));
+          break;
         }
         const depth = measure.depth(op.selectionSet);
         if (depth > limits.maxDepth) {
@@ -228,7 +245,18 @@ function measurer(fragments: Map<string, FragmentDefinitionNode>) {
     return n;
   });
 
-  return { rootFields, depth, fields };
+  const rootFieldsNamed = (fieldName: string) =>
+    memo(function count(set, viaFragment): number {
+      let n = 0;
+      for (const sel of set.selections) {
+        if (sel.kind === Kind.FIELD) n += sel.name.value === fieldName ? 1 : 0;
+        else if (sel.kind === Kind.INLINE_FRAGMENT) n += count(sel.selectionSet, viaFragment);
+        else n += viaFragment(sel.name.value);
+      }
+      return n;
+    });
+
+  return { rootFields, depth, fields, rootFieldsNamed };
 }
 
 const TOKENS = /Document contains more that (\d+) tokens/;

@@ -67,7 +67,7 @@ export function expectCode(res: GqlResponse<unknown>, code: string): void {
 }
 
 /** Polls `check` until it returns a truthy value or `ms` pass (below the test timeout). */
-export async function eventually<T>(check: () => Promise<T>, ms = 15_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T>, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();
