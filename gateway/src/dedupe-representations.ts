@@ -34,24 +34,44 @@ export function planRepresentations(lists: unknown[][]): RepresentationPlan {
       return slot;
     }),
   );
+  const used = new Set(slots.flat());
+  const slotUsed = (slot: number) => used.has(slot);
   return {
     representations,
     split(response) {
       const entities = response.data?._entities;
+      // An answer with more or fewer entities than asked is passed on as it came: the caller's
+      // length check refuses it (padding or cutting it would give entities each other's data).
+      const matched = Array.isArray(entities) && entities.length === representations.length;
       return slots.map((listSlots, list) => {
-        const data = Array.isArray(entities)
-          ? { ...response.data, _entities: listSlots.map((s) => entities[s] ?? null) }
-          : response.data;
+        const data = matched ? { ...response.data, _entities: listSlots.map((s) => entities[s] ?? null) } : response.data;
         const errors = response.errors?.flatMap((error) => {
           const [head, index, ...rest] = error.path ?? [];
-          // An error about the whole fetch is reported once, not once per merged fetch.
-          if (head !== '_entities' || typeof index !== 'number') return list === 0 ? [error] : [];
-          return listSlots.flatMap((s, i) => (s === index ? [{ ...error, path: ['_entities', i, ...rest] }] : []));
+          const own = typeof index === 'number' && head === '_entities' ? listSlots.flatMap((s, i) => (s === index ? [i] : [])) : [];
+          // An error about the whole fetch, or about an entity nobody asked for, is reported
+          // once (as it came), not once per merged fetch.
+          if (!own.length) return list === 0 && !(head === '_entities' && typeof index === 'number' && slotUsed(index)) ? [error] : [];
+          return own.map((i) => ({ ...error, path: ['_entities', i, ...rest] }));
         });
+        if (errors) byEntity(errors);
         return { ...response, data, ...(errors ? { errors } : {}) };
       });
     },
   };
+}
+
+/**
+ * The subgraph reports errors entity by entity; deduplicated, an answer's errors come grouped by
+ * distinct representation instead. Entity errors are put back in this list's entity order
+ * (stable), each other error staying where it was.
+ */
+function byEntity(errors: GraphQLFormattedError[]): void {
+  const at: number[] = [];
+  errors.forEach((e, i) => {
+    if (e.path?.[0] === '_entities' && typeof e.path[1] === 'number') at.push(i);
+  });
+  const sorted = at.map((i) => errors[i]!).sort((a, b) => (a.path![1] as number) - (b.path![1] as number));
+  at.forEach((position, k) => (errors[position] = sorted[k]!));
 }
 
 interface Waiter<P, R> {

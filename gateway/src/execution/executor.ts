@@ -193,7 +193,7 @@ export class LevelExecutor {
       }
     });
     if (!representations.length) return undefined;
-    if (run.requestContext.request.variables && Object.hasOwn(run.requestContext.request.variables, 'representations')) {
+    if (fetch.variableUsages?.includes('representations')) {
       run.errors.push(new Error('Variables cannot contain key "representations"'));
       return undefined;
     }
@@ -224,23 +224,50 @@ export class LevelExecutor {
       for (const _ of jobs) run.errors.push(err as Error);
       return;
     }
-    if (jobs.length > 1 && failedWhole(response)) {
-      // One entity failing fails a whole `_entities` field (and a pathless error, the whole
-      // request): the fetches merged with it would fail too, and report it once. Stock sent
-      // them apart; so do we, now, one at a time (together they would be merged again).
-      for (const job of jobs) await this.entityFetches(run, service, [job]);
+    const groups = [...shapes.values()];
+    const failure = jobs.length > 1 ? failedAliases(response, merged.aliases.map((a) => a.responseKey)) : undefined;
+    if (failure) {
+      // One entity failing fails a whole `_entities` field and, that field being non-null, the
+      // whole answer: fetches merged with it would fail too, and report it once. Stock sent
+      // them apart. An alias that failed keeps its answer when it served one fetch, and sends
+      // its fetches one at a time when it served several (sent together they would be merged
+      // again), so each fails or succeeds on its own; the others go again, merged, when the
+      // failure took their answer with it.
+      const again = failure.lost ? groups.filter((_, i) => !failure.failed.has(i)).flat() : [];
+      await Promise.all([
+        again.length ? this.entityFetches(run, service, again) : undefined,
+        ...groups.map(async (group, i) => {
+          const answer = () => answerOf(response, merged.aliases[i]!.responseKey, i === 0 || failure.failed.has(i), plans[i]!.representations.length);
+          if (!failure.failed.has(i)) return failure.lost ? undefined : this.answerGroup(run, group, plans[i]!, answer());
+          if (group.length === 1) return this.answerGroup(run, group, plans[i]!, answer());
+          for (const job of group) await this.entityFetches(run, service, [job]);
+        }),
+      ]);
       return;
     }
-    [...shapes.values()].forEach((group, i) => {
-      const alias = merged.aliases[i]!;
-      const own = answerOf(response, alias.responseKey, i === 0, plans[i]!.representations.length);
-      plans[i]!.split(own).forEach((answer, j) => {
-        try {
-          this.mergeEntities(run, group[j]!, answer);
-        } catch (err) {
-          run.errors.push(err as Error);
-        }
-      });
+    groups.forEach((group, i) => {
+      this.answerGroup(run, group, plans[i]!, answerOf(response, merged.aliases[i]!.responseKey, i === 0, plans[i]!.representations.length));
+    });
+  }
+
+  /** One alias's answer to the fetches that share it, each merged into its own entities. */
+  private answerGroup(run: Run, group: EntityJob[], plan: ReturnType<typeof planRepresentations>, answer: SubgraphAnswer): void {
+    const received = answer.data?._entities;
+    if (Array.isArray(received) && received.length !== plan.representations.length) {
+      // A subgraph answering a different number of entities than asked: nothing can be
+      // matched up (stock's error, with each fetch's own count), never shifted answers.
+      for (const job of group) {
+        this.collectErrors(run, job.fetch, job.cursor, answer.errors?.filter((e) => e.path?.[0] !== '_entities'));
+        run.errors.push(new Error(`Expected "data._entities" to contain ${job.representations.length} elements`));
+      }
+      return;
+    }
+    plan.split(answer).forEach((own, j) => {
+      try {
+        this.mergeEntities(run, group[j]!, own);
+      } catch (err) {
+        run.errors.push(err as Error);
+      }
     });
   }
 
@@ -353,14 +380,25 @@ function answerOf(response: SubgraphAnswer, responseKey: string, first: boolean,
 }
 
 /**
- * Whether a merged answer failed as a whole rather than entity by entity: no data, or an error
- * about a whole `_entities` field or about no field at all. Not an outage (every part would
- * fail alike; answerOf gives each its errors).
+ * Which aliases of a merged answer failed as a whole rather than entity by entity (an error
+ * about a whole `_entities` field, or about no field at all: then every alias), when the
+ * answer lost more than those: no data. Undefined when nothing needs asking again. Not an
+ * outage (every part would fail alike; answerOf gives each its errors).
  */
-function failedWhole(response: SubgraphAnswer): boolean {
-  if (!response.errors?.length) return false;
-  if (response.data === null || response.data === undefined) return !response.errors.every(isOutage);
-  return response.errors.some((error) => (error.path?.length ?? 0) <= 1 && !isOutage(error));
+function failedAliases(response: SubgraphAnswer, responseKeys: string[]): { failed: Set<number>; lost: boolean } | undefined {
+  const errors = response.errors?.filter((error) => !isOutage(error)) ?? [];
+  if (!errors.length) return undefined;
+  const lost = response.data === null || response.data === undefined;
+  const all = () => ({ failed: new Set(responseKeys.map((_, i) => i)), lost });
+  const failed = new Set<number>();
+  for (const error of errors) {
+    const head = error.path?.[0];
+    const index = head === undefined ? -1 : responseKeys.indexOf(String(head));
+    if (index === -1) return all(); // about the whole request
+    if (error.path!.length === 1) failed.add(index);
+  }
+  if (!failed.size) return lost ? all() : undefined;
+  return { failed, lost };
 }
 
 const isOutage = (error: GraphQLFormattedError) => error.extensions?.code === 'SERVICE_UNAVAILABLE';
