@@ -177,11 +177,14 @@ describe.skipIf(skipWithoutChromium('the GraphQL IDE browser test'))('the IDE in
     await openDocsWhenSchemaLoaded(page);
     await fillEditor(page, 'Headers', JSON.stringify({ Authorization: `Bearer ${viewer.token}` }));
     await fillEditor(page, 'Query Editor', 'subscription { activityAdded { kind actor { handle } } }');
-    const socket = page.waitForEvent('websocket');
+    // Listening from the socket's first moment: the subscribe frame may leave before a listener
+    // attached after `websocket` fired would see it.
+    const subscribed = new Promise<string>((resolve) => {
+      page.on('websocket', (ws) => ws.on('framesent', (f) => String(f.payload).includes('"subscribe"') && resolve(ws.url())));
+    });
     await runOperation(page);
-    const ws = await socket;
-    expect(new URL(ws.url()).pathname).toBe('/graphql');
-    await ws.waitForEvent('framesent', (f) => String(f.payload).includes('"subscribe"'));
+    const socketUrl = await Promise.race([subscribed, new Promise<string>((_, reject) => setTimeout(() => reject(new Error('no subscribe frame within 30 s')), 30_000))]);
+    expect(new URL(socketUrl).pathname).toBe('/graphql');
     // The subscription is in place a moment after its subscribe message (the browser client has
     // no barrier ping): follow until the event shows, unfollowing between tries.
     let shown: unknown;
