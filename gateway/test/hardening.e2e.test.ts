@@ -256,6 +256,12 @@ describe('HTTP-level refusals are JSON, with no X-Powered-By (finding 12)', () =
     await expectJsonRefusal(res, 413, 'PAYLOAD_TOO_LARGE');
   });
 
+  it.each(graphqlEndpoints)('%s: a body sent as application/graphql-response+json is read as the JSON it is', async (_name, url) => {
+    const res = await fetch(url(), { method: 'POST', headers: { 'content-type': 'application/graphql-response+json' }, body: '{"query":"{ __typename }"}' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
   it.each(graphqlEndpoints)('%s: an unsupported media type → 415 JSON', async (_name, url) => {
     const res = await fetch(url(), { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<query/>' });
     await expectJsonRefusal(res, 415, 'UNSUPPORTED_MEDIA_TYPE');

@@ -82,7 +82,8 @@ export function createHttpService(opts: HttpServiceOptions): { app: Express; ser
  */
 export function graphqlBody(): RequestHandler[] {
   const csrfSimple = /^(text\/plain|application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
-  const json = express.json({ limit: MAX_BODY });
+  // Both JSON types the check below lets through are parsed (express.json alone takes only the first).
+  const json = express.json({ limit: MAX_BODY, type: ['application/json', 'application/graphql-response+json'] });
   return [
     (req, res, next) => {
       if (req.method !== 'POST') return next();
