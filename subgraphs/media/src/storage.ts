@@ -31,6 +31,8 @@ export interface StorageConfig {
    * http://minio:9000, phones to http://localhost:9000). Presigned URLs are signed for it.
    */
   publicEndpoint?: string;
+  /** The clock presigned GETs are signed by (tests move it); Date.now by default. */
+  now?: () => number;
 }
 
 export interface PresignedPart {
@@ -77,6 +79,16 @@ export class ObjectNotFoundError extends Error {
 /** SigV4 presigned URLs cannot live longer than a week. */
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 const DEFAULT_URL_SECONDS = 3600;
+/**
+ * Presigned GETs of the default lifetime are signed as of the start of the current window, so
+ * one object has one URL for the whole window: clients, CDNs and browsers cache the media by
+ * URL, and a feed no longer signs the same 60 URLs for every viewer. A URL handed out is valid
+ * for at least DEFAULT_URL_SECONDS - URL_WINDOW_SECONDS and never longer than DEFAULT_URL_SECONDS
+ * from now, which the account sweeper's grace relies on.
+ */
+const URL_WINDOW_SECONDS = 900;
+/** Bounds the per-process URL memo (about 300 bytes an entry); past it the memo starts over. */
+const URL_MEMO_ENTRIES = 50_000;
 
 function statusOf(err: unknown): number | undefined {
   return err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;
@@ -121,6 +133,28 @@ export function createS3Storage(config: StorageConfig): ObjectStorage {
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return objects;
+  }
+
+  const now = config.now ?? Date.now;
+  let memoWindow = -1;
+  const memo = new Map<string, Promise<string>>();
+  function windowedUrl(key: string): Promise<string> {
+    const window = Math.floor(now() / 1000 / URL_WINDOW_SECONDS) * URL_WINDOW_SECONDS;
+    if (window !== memoWindow || memo.size >= URL_MEMO_ENTRIES) {
+      memo.clear();
+      memoWindow = window;
+    }
+    let url = memo.get(key);
+    if (!url) {
+      url = getSignedUrl(signer, new GetObjectCommand({ Bucket: bucket, Key: key }), {
+        expiresIn: DEFAULT_URL_SECONDS,
+        signingDate: new Date(window * 1000),
+      });
+      memo.set(key, url);
+      // A failed signing (credentials not loadable yet) is not remembered.
+      url.catch(() => memo.get(key) === url && memo.delete(key));
+    }
+    return url;
   }
 
   return {
@@ -203,9 +237,10 @@ export function createS3Storage(config: StorageConfig): ObjectStorage {
     async urlFor(key, expiresInSeconds = DEFAULT_URL_SECONDS) {
       if (config.publicBaseUrl) return `${config.publicBaseUrl.replace(/\/+$/, '')}/${encodeKey(key)}`;
       checkExpiry(expiresInSeconds);
-      return getSignedUrl(signer, new GetObjectCommand({ Bucket: bucket, Key: key }), {
-        expiresIn: expiresInSeconds,
-      });
+      if (expiresInSeconds !== DEFAULT_URL_SECONDS) {
+        return getSignedUrl(signer, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: expiresInSeconds });
+      }
+      return windowedUrl(key);
     },
 
     async ensureBucket(corsOrigins) {

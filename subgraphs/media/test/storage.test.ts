@@ -183,6 +183,29 @@ describe('objects', () => {
     expect(Buffer.from(await res.arrayBuffer())).toEqual(body);
   });
 
+  it('urlFor gives one URL per object per 15-minute window, valid 45 to 60 minutes from now', async () => {
+    let clock = Date.UTC(2026, 0, 1, 12, 14, 0); // 14 minutes into a window
+    const windowed = createS3Storage(configFor(s3, { now: () => clock }));
+    const first = await windowed.urlFor('loops/l2/loop.gif');
+    expect(await windowed.urlFor('loops/l2/loop.gif')).toBe(first);
+    expect(await windowed.urlFor('loops/l2/other.gif')).not.toBe(first);
+    const params = new URL(first).searchParams;
+    expect(params.get('X-Amz-Date')).toBe('20260101T120000Z');
+    expect(params.get('X-Amz-Expires')).toBe('3600');
+    clock += 60_000; // the next window signs again
+    const next = await windowed.urlFor('loops/l2/loop.gif');
+    expect(next).not.toBe(first);
+    expect(new URL(next).searchParams.get('X-Amz-Date')).toBe('20260101T121500Z');
+    // A custom lifetime is signed now, never memoised.
+    expect(new URL(await windowed.urlFor('loops/l2/loop.gif', 60)).searchParams.get('X-Amz-Expires')).toBe('60');
+    windowed.destroy();
+  });
+
+  it('a windowed URL from the current window fetches the object', async () => {
+    const res = await fetch(await storage.urlFor('loops/l2/loop.gif'));
+    expect(res.status).toBe(200);
+  });
+
   it('urlFor uses publicBaseUrl when configured', async () => {
     const cdn = createS3Storage(configFor(s3, { publicBaseUrl: 'https://cdn.example/media/' }));
     expect(await cdn.urlFor('loops/l 3/loop.mp4')).toBe('https://cdn.example/media/loops/l%203/loop.mp4');
