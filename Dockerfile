@@ -3,6 +3,8 @@
 #   gateway | users | posts | social | media | media-worker | migrate
 # e.g. docker build --target users -t fffoto-users .   (docker-compose.yml builds each one)
 # Processes run TypeScript directly through tsx, as in development: there is no build step.
+# `node --import tsx`, not `npx tsx`: no npm process in between (signals reach ours directly, and
+# nothing writes under $HOME, so a read-only root filesystem works; tsx caches in /tmp).
 # HOST=0.0.0.0: in a container the network policy is the boundary (outside one, subgraphs and the
 # worker's health server listen on loopback by default).
 
@@ -45,32 +47,32 @@ RUN apt-get update \
 
 FROM build AS gateway
 EXPOSE 4000
-CMD ["npx", "tsx", "gateway/src/main.ts"]
+CMD ["node", "--import", "tsx", "gateway/src/main.ts"]
 
 FROM build AS users
 EXPOSE 4001
-CMD ["npx", "tsx", "subgraphs/users/src/main.ts"]
+CMD ["node", "--import", "tsx", "subgraphs/users/src/main.ts"]
 
 FROM build AS posts
 EXPOSE 4002
-CMD ["npx", "tsx", "subgraphs/posts/src/main.ts"]
+CMD ["node", "--import", "tsx", "subgraphs/posts/src/main.ts"]
 
 FROM build AS social
 EXPOSE 4003
-CMD ["npx", "tsx", "subgraphs/social/src/main.ts"]
+CMD ["node", "--import", "tsx", "subgraphs/social/src/main.ts"]
 
 FROM build AS migrate
-CMD ["npx", "tsx", "scripts/migrate.ts"]
+CMD ["node", "--import", "tsx", "scripts/migrate.ts"]
 
 # The media subgraph gets ffmpeg too: previewLoop renders on the request path.
 FROM with-ffmpeg AS media
 COPY --chown=node:node --from=build /app /app
 USER node
 EXPOSE 4004
-CMD ["npx", "tsx", "subgraphs/media/src/main.ts"]
+CMD ["node", "--import", "tsx", "subgraphs/media/src/main.ts"]
 
 FROM with-ffmpeg AS media-worker
 COPY --chown=node:node --from=build /app /app
 USER node
 EXPOSE 4005
-CMD ["npx", "tsx", "subgraphs/media/src/worker/main.ts"]
+CMD ["node", "--import", "tsx", "subgraphs/media/src/worker/main.ts"]

@@ -162,8 +162,8 @@ describe('Dockerfile', () => {
     expect(effectiveUser(stage!)).toBe('node');
   });
 
-  it.each(Object.entries(processes))('target %s runs npx tsx on its entry', (target, { entry }) => {
-    expect(byName.get(target)!.lines).toContain(`CMD ["npx", "tsx", "${entry}"]`);
+  it.each(Object.entries(processes))('target %s runs its entry with node --import tsx', (target, { entry }) => {
+    expect(byName.get(target)!.lines).toContain(`CMD ["node", "--import", "tsx", "${entry}"]`);
   });
 
   it('gives the media worker Debian ffmpeg', () => {
