@@ -23,9 +23,22 @@ export async function waitForGraphql(graphqlUrl: string, proc: ServiceProcess, l
   }
 }
 
-/** Starts `entry` (relative to the repository root) with exactly `env` and waits until it answers on `port`. */
+/**
+ * Starts `entry` (relative to the repository root) with exactly `env` and waits until it answers
+ * on `port`. BENCH_GATEWAY_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to its node.
+ */
 export async function startGatewayProcess(entry: string, env: NodeJS.ProcessEnv, port: number, label: string): Promise<ServiceProcess> {
-  const proc = spawnEntry(entry, env);
+  const nodeArgs = process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const proc = spawnEntry(entry, env, nodeArgs);
+  if (nodeArgs.length) {
+    // A profile is written at a normal exit only: ask for the graceful shutdown first.
+    const kill = proc.kill.bind(proc);
+    proc.kill = async () => {
+      if (proc.pid !== undefined && !proc.exit()) process.kill(proc.pid, 'SIGTERM');
+      await proc.waitForExit(15_000).catch(() => undefined);
+      await kill();
+    };
+  }
   try {
     await waitForGraphql(`http://127.0.0.1:${port}/graphql`, proc, label);
   } catch (err) {

@@ -32,11 +32,12 @@ export interface ServiceProcess {
   exit(): Exit | undefined;
   /** SIGKILLs the process if it is still running (cleanup after a failed test). */
   kill(): Promise<void>;
+  pid: number | undefined;
 }
 
 /** Starts `node --import tsx <entry>` from the repository root with exactly `env`. */
-export function spawnEntry(entry: string, env: NodeJS.ProcessEnv): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+export function spawnEntry(entry: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ServiceProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -108,6 +109,7 @@ export function spawnEntry(entry: string, env: NodeJS.ProcessEnv): ServiceProces
         });
       });
     },
+    pid: child.pid,
     async kill() {
       if (exit || child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGKILL');
