@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGatewayConfig, startGateway } from '../src/app.ts';
-import { startShapeSubgraphs, type ShapeSubgraphs } from '../../bench/gateway-shape/subgraphs.ts';
+import { composeShape, startShapeSubgraphs, type ShapeSubgraphs } from '../../bench/gateway-shape/subgraphs.ts';
 import { TEST_QUERY } from '../../bench/gateway-shape/schemas.ts';
+import { startGraphqlProxy } from '../../tests/support/graphql-proxy.ts';
 import type { ServiceHandle } from '@fffoto/shared/server';
 
 describe('entity fetches merged per plan level', () => {
@@ -55,5 +56,25 @@ describe('entity fetches merged per plan level', () => {
     // Levels: accounts (users), products (topProducts) | reviews | products, accounts, inventory.
     expect(ours.calls).toEqual({ accounts: 2, inventory: 1, products: 2, reviews: 1 });
     expect(stockExecutor.calls).toEqual({ accounts: 3, inventory: 7, products: 4, reviews: 2 });
+  }, 60_000);
+
+  // Merged operations are prepared once and reused across requests: each must still carry the
+  // name of the client operation it serves (subgraph logs, traces and metrics go by it).
+  it('names each subgraph request after the client operation it serves, however often its shape was seen', async () => {
+    const proxy = await startGraphqlProxy(subgraphs.urls.accounts);
+    const sdlDir = mkdtempSync(path.join(tmpdir(), 'merged-names-'));
+    try {
+      writeFileSync(path.join(sdlDir, 'supergraph.graphql'), composeShape({ ...subgraphs.urls, accounts: proxy.url }));
+      const gateway = await start({ SUPERGRAPH_FILE: path.join(sdlDir, 'supergraph.graphql') });
+      const body = (name: string) => `query ${name} { topProducts { upc reviews { id author { id name } } } }`;
+      for (const name of ['First', 'Second', 'First']) {
+        const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: body(name) }) });
+        expect((await res.json() as { errors?: unknown }).errors).toBeUndefined();
+      }
+      expect(proxy.bodies.map((b) => /^query (\w+)__accounts__/.exec(b.query)?.[1])).toEqual(['First', 'Second', 'First']);
+    } finally {
+      await proxy.stop();
+      rmSync(sdlDir, { recursive: true, force: true });
+    }
   }, 60_000);
 });

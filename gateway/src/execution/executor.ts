@@ -207,7 +207,9 @@ export class LevelExecutor {
       const key = fetchShapeKey(job.fetch);
       shapes.set(key, [...(shapes.get(key) ?? []), job]);
     }
-    const cacheKey = `${service}\n${[...shapes.keys()].join('\n')}`;
+    // The merged operation takes its name from the first fetch: part of the key, so another client
+    // operation with the same shapes gets its own name (subgraph logs, traces, metrics).
+    const cacheKey = `${service}\n${jobs[0]!.fetch.operationName ?? ''}\n${[...shapes.keys()].join('\n')}`;
     let merged = this.merged.get(cacheKey);
     if (!merged) {
       merged = mergeEntityFetches([...shapes.values()].map((group) => group[0]!.fetch));
