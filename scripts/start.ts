@@ -11,6 +11,7 @@ import path from 'node:path';
 import { runMain } from '@fffoto/shared/config';
 import { createLogger } from '@fffoto/shared/logger';
 import { migrate } from '@fffoto/shared/migrate';
+import { startObservability } from '@fffoto/shared/observability';
 import { stopOnSignals, type ServiceHandle } from '@fffoto/shared/server';
 import { loadGatewayConfig, startGateway } from '../gateway/src/app.ts';
 import { startMedia } from '../subgraphs/media/src/app.ts';
@@ -44,6 +45,8 @@ function devSigningKey(): string {
 }
 
 await runMain(async () => {
+  // One process, so one /metrics (METRICS_PORT; off unless set) and one traced service.
+  const observability = await startObservability('fffoto', log);
   mkdirSync(DATA, { recursive: true });
   const env: NodeJS.ProcessEnv = { ...process.env };
   const stops: Array<{ stop(): Promise<void> }> = [];
@@ -93,6 +96,6 @@ await runMain(async () => {
   // media subgraph encodes in process.
   if (env.REDIS_URL) subgraphs.push(await startMediaWorker(loadMediaConfig(env)));
   const gateway = await startGateway(loadGatewayConfig({ ...env, SUBGRAPH_URLS: env.SUBGRAPH_URLS ?? urls.join(',') }));
-  stopOnSignals(log, [gateway, ...subgraphs.reverse(), ...stops.reverse()]);
+  stopOnSignals(log, [gateway, ...subgraphs.reverse(), ...stops.reverse()], observability);
   log.info({ using: modes.join(', ') }, `FFFoto supergraph ready at http://localhost:${gateway.port}/graphql`);
 });

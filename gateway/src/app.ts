@@ -11,6 +11,7 @@ import { baseShape, flag, loadConfig, port, redisShape, tokenVerifyShape, z } fr
 import { createLogger, type Logger } from '@fffoto/shared/logger';
 import { openRevocations } from '@fffoto/shared/revocation';
 import { apolloHandler } from '@fffoto/shared/apollo-http';
+import { graphqlMetricsPlugin, watchLive } from '@fffoto/shared/metrics';
 import { createHttpService, finishApp, graphqlBody, httpError, listen, NotReadyError } from '@fffoto/shared/http';
 import { inputHygienePlugin } from '@fffoto/shared/input-hygiene';
 import { limitsFromConfig, operationLimits, operationLimitsShape, withOperationLimitCodes } from '@fffoto/shared/operation-limits';
@@ -156,14 +157,20 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
   const introspection = config.GATEWAY_INTROSPECTION;
   const overrides = parseUrlOverrides(config.SUBGRAPH_URLS);
   const subgraphUrls = new Map<string, string>();
+  const subgraphNames = new Map<string, string>(); // url → name, for metrics and spans
   const dataSources: ServiceMap = {};
   const supergraphSdl = readFileSync(config.SUPERGRAPH_FILE, 'utf8');
-  const fetcher = subgraphFetcher({ dedupe: config.GATEWAY_DEDUPE_REQUESTS, timeoutMs: config.GATEWAY_SUBGRAPH_TIMEOUT_MS });
+  const fetcher = subgraphFetcher({
+    dedupe: config.GATEWAY_DEDUPE_REQUESTS,
+    timeoutMs: config.GATEWAY_SUBGRAPH_TIMEOUT_MS,
+    subgraphOf: (url) => subgraphNames.get(url),
+  });
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
       const resolved = overrides[name] ?? url!;
       subgraphUrls.set(name, resolved);
+      subgraphNames.set(resolved, name);
       return (dataSources[name] = new SubgraphDataSource(name, resolved, config.GATEWAY_BATCH_ENTITIES, log, fetcher));
     },
     logger: log,
@@ -218,6 +225,7 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Apollo's landing page loads Sandbox from the internet; browsers get our IDE instead (ide/).
       ApolloServerPluginLandingPageDisabled(),
+      graphqlMetricsPlugin('gateway'),
       operationResolutionPlugin(),
       inputHygienePlugin(),
       responseIntegrityPlugin(),
@@ -268,6 +276,7 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
     documents,
   });
   liveStats = () => ({ connections: live.connections(), ...hub.stats() });
+  const unwatchLive = watchLive(liveStats);
 
   const boundPort = await listen(httpServer, config.GATEWAY_PORT, config.HOST);
   const url = `http://127.0.0.1:${boundPort}/graphql`;
@@ -279,6 +288,7 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
     stop: () =>
       live
         .close()
+        .finally(unwatchLive)
         .then(() => hub.close())
         .finally(() => server.stop().finally(() => Promise.all([revocations.close(), documents.close()]))),
   };

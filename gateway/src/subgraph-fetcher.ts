@@ -16,6 +16,8 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { Agent, request } from 'undici';
 import { CLIENT_IDLE_SOCKET_MS } from '@fffoto/shared/http';
+import { recordSubgraphFetch } from '@fffoto/shared/metrics';
+import { endSpan, startClientSpan } from '@fffoto/shared/tracing';
 
 export const subgraphConnections = { keepAliveTimeout: CLIENT_IDLE_SOCKET_MS, keepAliveMaxTimeout: CLIENT_IDLE_SOCKET_MS, connections: 256 };
 const dispatcher = new Agent(subgraphConnections);
@@ -44,7 +46,25 @@ export interface SubgraphFetcher extends Fetcher {
   stats(): FetcherStats;
 }
 
-async function send(url: string, init: FetcherRequestInit, headers: Record<string, string>, timeoutMs: number): Promise<Answer> {
+/** One HTTP call, timed per subgraph (metrics.ts) and, with tracing on, a client span whose traceparent goes along. */
+async function send(url: string, init: FetcherRequestInit, headers: Record<string, string>, options: FetcherOptions): Promise<Answer> {
+  const subgraph = options.subgraphOf?.(url) ?? 'unknown';
+  const startedAt = performance.now();
+  // After the dedupe key was made: a trace id must not keep identical requests apart.
+  const span = startClientSpan(`POST ${subgraph}`, headers, { 'fffoto.subgraph': subgraph });
+  try {
+    const answer = await sendNow(url, init, headers, options.timeoutMs);
+    recordSubgraphFetch(subgraph, true, startedAt);
+    endSpan(span, { status: answer.status });
+    return answer;
+  } catch (error) {
+    recordSubgraphFetch(subgraph, false, startedAt);
+    endSpan(span, { error });
+    throw error;
+  }
+}
+
+async function sendNow(url: string, init: FetcherRequestInit, headers: Record<string, string>, timeoutMs: number): Promise<Answer> {
   const res = await request(url, {
     method: (init.method ?? 'POST') as 'POST',
     headers,
@@ -97,7 +117,14 @@ function responseOf(url: string, answer: Answer): FetcherResponse {
   return response;
 }
 
-export function subgraphFetcher(options: { dedupe: boolean; timeoutMs: number }): SubgraphFetcher {
+interface FetcherOptions {
+  dedupe: boolean;
+  timeoutMs: number;
+  /** The subgraph a URL belongs to, for metrics and spans. */
+  subgraphOf?: (url: string) => string | undefined;
+}
+
+export function subgraphFetcher(options: FetcherOptions): SubgraphFetcher {
   const inFlight = new Map<string, { answer: Promise<Answer>; sentAt: number }>();
   /** When the last mutation sent with each Authorization completed (performance.now()). */
   const lastWrite = new Map<string, number>();
@@ -109,21 +136,21 @@ export function subgraphFetcher(options: { dedupe: boolean; timeoutMs: number })
     const writer = headers.authorization ?? '';
     if (body && MUTATION.test(body)) {
       try {
-        return responseOf(url, await send(url, init, headers, options.timeoutMs));
+        return responseOf(url, await send(url, init, headers, options));
       } finally {
         lastWrite.delete(writer);
         lastWrite.set(writer, performance.now());
         if (lastWrite.size > WRITERS_REMEMBERED) lastWrite.delete(lastWrite.keys().next().value!);
       }
     }
-    if (!options.dedupe || !body || optOut) return responseOf(url, await send(url, init, headers, options.timeoutMs));
+    if (!options.dedupe || !body || optOut) return responseOf(url, await send(url, init, headers, options));
     const key = `${url}\n${JSON.stringify(headers)}\n${body}`;
     const joinable = inFlight.get(key);
     if (joinable && joinable.sentAt > (lastWrite.get(writer) ?? -Infinity)) {
       stats.deduplicated++;
       return responseOf(url, await joinable.answer);
     }
-    const entry = { answer: send(url, init, headers, options.timeoutMs), sentAt: performance.now() };
+    const entry = { answer: send(url, init, headers, options), sentAt: performance.now() };
     inFlight.set(key, entry);
     void entry.answer.finally(() => inFlight.get(key) === entry && inFlight.delete(key)).catch(() => undefined);
     return responseOf(url, await entry.answer);

@@ -3,14 +3,15 @@
 // res.send (freshness checks, content-length by Buffer conversion) and url.parse. The body is
 // already parsed by graphqlBody() (http.ts); the answer is written with res.end.
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from '@apollo/server';
-import type { Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { inServerSpan, tracingOn } from './tracing.ts';
 
 export function apolloHandler<C extends BaseContext>(
   server: ApolloServer<C>,
   context: ContextFunction<[{ req: Request; res: Response }], C>,
 ): RequestHandler {
   server.assertStarted('apolloHandler()');
-  return async (req, res, next) => {
+  const handle = async (req: Request, res: Response, next: NextFunction) => {
     try {
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {
@@ -44,4 +45,6 @@ export function apolloHandler<C extends BaseContext>(
       next(err);
     }
   };
+  // A server span per request when tracing is on (tracing.ts); otherwise nothing in between.
+  return (req, res, next) => (tracingOn() ? inServerSpan(req, res, '/graphql', () => handle(req, res, next)) : handle(req, res, next));
 }

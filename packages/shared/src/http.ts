@@ -5,6 +5,7 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { httpMetrics } from './metrics.ts';
 
 /**
  * Idle keep-alive time of our servers. Node's default (5 s) races a client that reuses a pooled
@@ -57,6 +58,7 @@ export function createHttpService(opts: HttpServiceOptions): { app: Express; ser
   app.disable('x-powered-by');
   // No ETag: express would hash every GraphQL response (POST answers are never revalidated).
   app.set('etag', false);
+  app.use(httpMetrics(opts.service));
   app.get('/health', (_req, res) => void res.json({ status: 'ok', service: opts.service }));
   app.get('/ready', async (_req, res) => {
     try {

@@ -6,10 +6,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { applyDbRoles, type DbRolesOptions } from './db-roles.ts';
 
 export interface MigrateOptions {
   migrationsDir?: string;
   log?: (msg: string) => void;
+  /** Then (re)applies the per-subgraph database roles (db-roles.ts), so a new table is granted to its owner. */
+  roles?: DbRolesOptions;
 }
 
 export class MigrationError extends Error {}
@@ -135,6 +138,8 @@ export async function migrate(databaseUrl: string, opts: MigrateOptions = {}): P
         await applyOne(client, m);
         applied.push(m.name);
       }
+      // Under the same lock: a concurrent migrate cannot add a table between the two.
+      if (opts.roles) await applyDbRoles(client, opts.roles);
       return { applied };
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [PRISMA_ADVISORY_LOCK]).catch(() => undefined);

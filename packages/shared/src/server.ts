@@ -19,6 +19,7 @@ import { bindHost, createHttpService, finishApp, graphqlBody, listen } from './h
 import { inputHygienePlugin } from './input-hygiene.ts';
 import { serveSubgraphLive } from './live-subgraph.ts';
 import type { Logger } from './logger.ts';
+import { graphqlMetricsPlugin } from './metrics.ts';
 import {
   limitsFromConfig,
   operationLimits,
@@ -138,6 +139,7 @@ export async function startSubgraph<C extends RequestContext>(opts: SubgraphOpti
     validationRules: limits.validationRules,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      graphqlMetricsPlugin(opts.name),
       inputHygienePlugin(),
       ApolloServerPluginInlineTraceDisabled(),
       ...telemetryOff,
@@ -184,8 +186,11 @@ export async function startSubgraph<C extends RequestContext>(opts: SubgraphOpti
   };
 }
 
-/** Stops the given services on SIGTERM/SIGINT, then exits; a second signal exits at once. */
-export function stopOnSignals(log: Logger, handles: Array<{ stop(): Promise<void> }>): void {
+/**
+ * Stops the given services on SIGTERM/SIGINT, then `last` (observability.ts: the spans of the
+ * last requests are exported, the metrics port closed), then exits; a second signal exits at once.
+ */
+export function stopOnSignals(log: Logger, handles: Array<{ stop(): Promise<void> }>, last?: { stop(): Promise<void> }): void {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) process.exit(1);
@@ -193,6 +198,7 @@ export function stopOnSignals(log: Logger, handles: Array<{ stop(): Promise<void
     log.info({ signal }, 'shutting down');
     const results = await Promise.allSettled(handles.map((h) => h.stop()));
     for (const r of results) if (r.status === 'rejected') log.error({ err: r.reason }, 'stop failed');
+    await last?.stop().catch((err: unknown) => log.error({ err }, 'stop failed'));
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

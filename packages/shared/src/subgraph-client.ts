@@ -4,6 +4,7 @@
 // errors of the callee come back with their codes.
 import { GraphQLError } from 'graphql';
 import { serviceUnavailable } from './errors.ts';
+import { endSpan, startClientSpan } from './tracing.ts';
 
 export interface SubgraphClient {
   request<T>(query: string, variables?: Record<string, unknown>, authorization?: string): Promise<T>;
@@ -13,14 +14,14 @@ export function createSubgraphClient(name: string, url: string, timeoutMs = 3_00
   return {
     async request<T>(query: string, variables: Record<string, unknown> = {}, authorization?: string): Promise<T> {
       let res: Response;
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) };
+      // The callee continues this request's trace (traceparent), when tracing is on.
+      const span = startClientSpan(`POST ${name}`, headers, { 'fffoto.subgraph': name });
       try {
-        res = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-          body: JSON.stringify({ query, variables }),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch {
+        res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(timeoutMs) });
+        endSpan(span, { status: res.status });
+      } catch (error) {
+        endSpan(span, { error });
         throw serviceUnavailable(`The ${name} service`);
       }
       const body = (await res.json().catch(() => undefined)) as

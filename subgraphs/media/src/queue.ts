@@ -5,6 +5,8 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { withDeadline } from '@fffoto/shared/errors';
 import type { Logger } from '@fffoto/shared/logger';
+import { recordEncode, watchQueue } from '@fffoto/shared/metrics';
+import { inJobSpan, traceCarrier, type TraceCarrier } from '@fffoto/shared/tracing';
 import { bullConnection, isRedisOutage } from '@fffoto/shared/redis';
 
 export { UnrecoverableError };
@@ -13,6 +15,8 @@ export const QUEUE_NAME = 'loop-encode';
 
 export interface EncodeJob {
   loopId: string;
+  /** The trace of the request that enqueued it (tracing.ts), when tracing is on; the worker continues it. */
+  trace?: TraceCarrier;
 }
 
 export interface JobInfo {
@@ -52,6 +56,18 @@ export interface LoopWorker {
   close(): Promise<void>;
 }
 
+/** One attempt, in a span continuing the enqueuer's trace, timed by outcome (metrics.ts). */
+async function runAttempt(handle: JobHandler, job: JobInfo, trace: TraceCarrier | undefined, lastAttempt: boolean): Promise<void> {
+  const startedAt = performance.now();
+  try {
+    await inJobSpan('loop-encode', trace, { 'fffoto.loop.id': job.loopId, 'fffoto.attempt': job.attempt }, () => handle(job));
+    recordEncode('completed', startedAt);
+  } catch (err) {
+    recordEncode(lastAttempt || err instanceof UnrecoverableError ? 'failed' : 'retried', startedAt);
+    throw err;
+  }
+}
+
 /** BullMQ's keys: `<REDIS_PREFIX>bull:<queue>:…`, the same spelling as RedisConnection.key('bull'). */
 const bullPrefix = (prefix: string) => `${prefix}bull`;
 
@@ -63,9 +79,11 @@ export function createBullQueue(redisUrl: string, prefix: string, attempts: numb
     down = true;
   });
   const bounded = <T>(promise: Promise<T>) => withDeadline('The encode queue', QUEUE_DEADLINE_MS, promise, isRedisOutage);
+  const unwatch = watchQueue(() => queue.getJobCounts('waiting', 'active', 'delayed', 'failed'));
   const add = async (loopId: string) => {
     // jobId = loopId: enqueueing the same loop twice is a no-op, so a loop is encoded once.
-    await queue.add('encode', { loopId }, {
+    const trace = traceCarrier();
+    await queue.add('encode', trace ? { loopId, trace } : { loopId }, {
       jobId: loopId,
       attempts,
       backoff: { type: 'exponential', delay: 2_000 },
@@ -89,7 +107,10 @@ export function createBullQueue(redisUrl: string, prefix: string, attempts: numb
           return true;
         })(),
       ),
-    close: () => queue.close(),
+    close: () => {
+      unwatch();
+      return queue.close();
+    },
   };
 }
 
@@ -105,7 +126,8 @@ export function startBullWorker(
     QUEUE_NAME,
     async (job: Job<EncodeJob>) => {
       const signal = AbortSignal.timeout(opts.timeoutMs);
-      await handle({ loopId: job.data.loopId, attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1, signal });
+      const info = { loopId: job.data.loopId, attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1, signal };
+      await runAttempt(handle, info, job.data.trace, info.attempt >= info.attempts);
     },
     {
       connection: bullConnection(redisUrl),
@@ -129,13 +151,15 @@ export function startBullWorker(
 /** In-process queue for embedded mode: same retries and failure contract, no Redis. */
 export function createMemoryQueue(handle: JobHandler, onFailure: FailureHandler, opts: WorkerOptions): LoopQueue {
   const seen = new Set<string>();
-  const pending: string[] = [];
+  const pending: Array<{ loopId: string; trace?: TraceCarrier }> = [];
   let running = 0;
   let closed = false;
-  const run = async (loopId: string) => {
+  const unwatch = watchQueue(async () => ({ waiting: pending.length, active: running }));
+  const run = async ({ loopId, trace }: { loopId: string; trace?: TraceCarrier }) => {
     for (let attempt = 1; attempt <= opts.attempts; attempt++) {
       try {
-        await handle({ loopId, attempt, attempts: opts.attempts, signal: AbortSignal.timeout(opts.timeoutMs) });
+        const info = { loopId, attempt, attempts: opts.attempts, signal: AbortSignal.timeout(opts.timeoutMs) };
+        await runAttempt(handle, info, trace, attempt === opts.attempts);
         return;
       } catch (err) {
         if (err instanceof UnrecoverableError || attempt === opts.attempts) return onFailure(loopId, err as Error);
@@ -145,9 +169,9 @@ export function createMemoryQueue(handle: JobHandler, onFailure: FailureHandler,
   };
   const pump = () => {
     while (!closed && running < opts.concurrency && pending.length) {
-      const loopId = pending.shift()!;
+      const job = pending.shift()!;
       running++;
-      void run(loopId).finally(() => {
+      void run(job).finally(() => {
         running--;
         pump();
       });
@@ -156,7 +180,7 @@ export function createMemoryQueue(handle: JobHandler, onFailure: FailureHandler,
   const enqueue = (loopId: string) => {
     if (seen.has(loopId)) return false;
     seen.add(loopId);
-    pending.push(loopId);
+    pending.push({ loopId, trace: traceCarrier() });
     pump();
     return true;
   };
@@ -169,6 +193,7 @@ export function createMemoryQueue(handle: JobHandler, onFailure: FailureHandler,
     },
     async close() {
       closed = true;
+      unwatch();
     },
   };
 }
