@@ -59,6 +59,12 @@ export const gatewayConfigShape = {
   GATEWAY_LIVE_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
   /** Events waiting for one subscriber (its socket not draining) before it is closed as a slow consumer (1013). */
   GATEWAY_LIVE_BUFFER: z.coerce.number().int().min(1).default(256),
+  /**
+   * Continue a client's W3C trace context (traceparent, tracestate, baggage) when tracing is on.
+   * Off: the public could force sampling and send context on to the subgraphs; turn it on only
+   * behind a proxy that sets or strips these headers itself.
+   */
+  GATEWAY_TRUST_TRACEPARENT: flag.default(false),
   /** GATEWAY_MAX_* (shared operation-limits.ts): tokens, aliases, directives, fields, root fields, root mutations, depth. */
   ...operationLimitsShape,
   /** GATEWAY_TRUSTED_DOCUMENTS, GATEWAY_APQ_*, GATEWAY_GET_MAX_AGE_SECONDS (persisted-documents.ts). */
@@ -257,7 +263,7 @@ export async function startGateway(config: GatewayConfig): Promise<ServiceHandle
       // too, with the same reason (rather than seeing an anonymous caller).
       const authorization = token ? `Bearer ${token}` : authError && header ? header : undefined;
       return { viewer, authError, authorization };
-    }),
+    }, { trustTraceParent: config.GATEWAY_TRUST_TRACEPARENT }),
   );
 
   finishApp(app);

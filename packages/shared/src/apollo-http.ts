@@ -6,9 +6,18 @@ import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } 
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { inServerSpan, tracingOn } from './tracing.ts';
 
+export interface ApolloHandlerOptions {
+  /**
+   * Continue the caller's trace (traceparent) in this request's span: true for subgraphs (their
+   * callers are ours); the gateway, the public door, starts its own (tracing.ts inServerSpan).
+   */
+  trustTraceParent?: boolean;
+}
+
 export function apolloHandler<C extends BaseContext>(
   server: ApolloServer<C>,
   context: ContextFunction<[{ req: Request; res: Response }], C>,
+  { trustTraceParent = true }: ApolloHandlerOptions = {},
 ): RequestHandler {
   server.assertStarted('apolloHandler()');
   const handle = async (req: Request, res: Response, next: NextFunction) => {
@@ -46,5 +55,5 @@ export function apolloHandler<C extends BaseContext>(
     }
   };
   // A server span per request when tracing is on (tracing.ts); otherwise nothing in between.
-  return (req, res, next) => (tracingOn() ? inServerSpan(req, res, '/graphql', () => handle(req, res, next)) : handle(req, res, next));
+  return (req, res, next) => (tracingOn() ? inServerSpan(req, res, '/graphql', trustTraceParent, () => handle(req, res, next)) : handle(req, res, next));
 }

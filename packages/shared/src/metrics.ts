@@ -188,10 +188,19 @@ new Gauge({
   },
 });
 
-/** Reports a queue's depth at each scrape; call the result to stop. */
+/**
+ * Reports a queue's depth at each scrape; call the result to stop. A call still unanswered
+ * (BullMQ waits for Redis forever) is shared by the scrapes that follow, not made again: an
+ * outage costs one pending call, not one per scrape.
+ */
 export function watchQueue(counts: () => Promise<QueueCounts>): () => void {
-  queueSources.add(counts);
-  return () => void queueSources.delete(counts);
+  let pending: Promise<QueueCounts> | undefined;
+  const source = () =>
+    (pending ??= counts().finally(() => {
+      pending = undefined;
+    }));
+  queueSources.add(source);
+  return () => void queueSources.delete(source);
 }
 
 const encodeDuration = new Histogram({

@@ -21,10 +21,18 @@ export const observabilityShape = {
   METRICS_HOST: z.string().optional(),
 };
 
+/**
+ * Connections the metrics port holds at once: Prometheus keeps one per scraper. Past it, new
+ * ones are closed at once, so a flood on this port cannot take the process's file descriptors.
+ */
+export const METRICS_MAX_CONNECTIONS = 64;
+
 /** GET /metrics on its own port (Prometheus text format); anything else 404. */
 export async function serveMetrics(metricsPort: number, host: string): Promise<{ port: number; stop(): Promise<void> }> {
   collectProcessMetrics();
-  const server = createServer((req, res) => {
+  // A scrape is one small request: a client slower than this with its headers (slowloris) or
+  // its request is dropped, checked every second (Node's defaults: 60 s and 300 s, every 30 s).
+  const server = createServer({ headersTimeout: 5_000, requestTimeout: 10_000, connectionsCheckingInterval: 1_000, keepAliveTimeout: 30_000 }, (req, res) => {
     const path = req.url?.split('?', 1)[0];
     if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found: metrics are at GET /metrics\n');
@@ -35,6 +43,7 @@ export async function serveMetrics(metricsPort: number, host: string): Promise<{
       () => res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('metrics failed\n'),
     );
   });
+  server.maxConnections = METRICS_MAX_CONNECTIONS;
   const bound = await listen(server, metricsPort, host);
   return { port: bound, stop: () => closeServer(server, 1_000) };
 }

@@ -2,7 +2,8 @@
 // OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set: then no provider is registered, every helper here
 // checks one boolean and returns, and the request path does no tracing work at all. On, each
 // process exports its spans over OTLP/HTTP (JSON) in batches and continues the caller's trace
-// from the W3C `traceparent` header (or, for an encode job, from the job's data). Spans: a
+// from the W3C `traceparent` header (or, for an encode job, from the job's data) — except the
+// gateway, which starts its own unless GATEWAY_TRUST_TRACEPARENT: its callers are the public. Spans: a
 // SERVER span per GraphQL request in every process (apollo-http.ts), named after the operation
 // once it is known; a CLIENT span per call to a subgraph (the gateway's subgraph-fetcher.ts,
 // subgraph-client.ts), whose context travels in the call's headers; a CONSUMER span per encode
@@ -21,6 +22,9 @@ const tracer = trace.getTracer('fffoto');
 /** True once startTracing registered an exporter in this process. */
 export const tracingOn = (): boolean => enabled;
 
+/** The longest a stop waits for the last spans to be exported. */
+export const TRACING_STOP_MS = 3_000;
+
 export interface Tracing {
   /** Ends tracing: exports the spans still buffered, then lets the exporter go. */
   stop(): Promise<void>;
@@ -35,7 +39,8 @@ export function startTracing(service: string, env: NodeJS.ProcessEnv = process.e
   if (enabled || !(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)) return undefined;
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME || service, 'service.namespace': 'fffoto' }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+    // The endpoint from `env` (the exporter would read only process.env); the rest from process.env.
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(env) }))],
   });
   // Global tracer provider, AsyncLocalStorage context, W3C trace context (and baggage) propagation.
   provider.register();
@@ -43,7 +48,11 @@ export function startTracing(service: string, env: NodeJS.ProcessEnv = process.e
   return {
     async stop() {
       enabled = false;
-      await provider.shutdown(); // flushes what is buffered
+      // Flushes what is buffered, but a collector that never answers (the exporter waits
+      // OTEL_EXPORTER_OTLP_TIMEOUT, 10 s) must not hold a shutdown: its spans are given up.
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, TRACING_STOP_MS)));
+      await Promise.race([provider.shutdown().catch(() => undefined), bound]).finally(() => clearTimeout(timer));
       trace.disable();
       propagation.disable();
       context.disable();
@@ -51,14 +60,33 @@ export function startTracing(service: string, env: NodeJS.ProcessEnv = process.e
   };
 }
 
+/** Where spans go: the traces endpoint as given, else `<endpoint>/v1/traces` (OTLP/HTTP's rule). */
+function tracesUrl(env: NodeJS.ProcessEnv): string {
+  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  return `${env.OTEL_EXPORTER_OTLP_ENDPOINT!.replace(/\/+$/, '')}/v1/traces`;
+}
+
 /**
- * Runs `handle` in a SERVER span that continues the trace in the request's headers, and ends the
- * span when `handle` settles. Callers check tracingOn() first (no closure when tracing is off).
+ * Runs `handle` in a SERVER span, and ends the span when `handle` settles. With `trustParent`
+ * it continues the trace in the request's headers (traceparent, tracestate, baggage): for a
+ * caller of ours. Without (the gateway, facing the public), it starts a trace of its own, so a
+ * client cannot force sampling past the operator's sampler, choose the trace id, or send
+ * tracestate and baggage on to the subgraphs; a valid client span is kept as a link only.
+ * Callers check tracingOn() first (no closure when tracing is off).
  */
-export function inServerSpan(req: IncomingMessage, res: ServerResponse, route: string, handle: () => Promise<void>): Promise<void> {
-  const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+export function inServerSpan(
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: string,
+  trustParent: boolean,
+  handle: () => Promise<void>,
+): Promise<void> {
+  const remote = propagation.extract(ROOT_CONTEXT, req.headers);
+  const parent = trustParent ? remote : ROOT_CONTEXT;
+  const client = trustParent ? undefined : trace.getSpanContext(remote);
+  const links = client && trace.isSpanContextValid(client) ? [{ context: { ...client, traceState: undefined } }] : undefined;
   const attributes = { 'http.request.method': req.method ?? 'GET', 'http.route': route };
-  return tracer.startActiveSpan(`${req.method} ${route}`, { kind: SpanKind.SERVER, attributes }, parent, async (span) => {
+  return tracer.startActiveSpan(`${req.method} ${route}`, { kind: SpanKind.SERVER, attributes, links }, parent, async (span) => {
     try {
       await handle();
       span.setAttribute('http.response.status_code', res.statusCode);
