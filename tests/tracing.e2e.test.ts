@@ -7,6 +7,7 @@
 // createLoop that queued it (the trace context travels in the job's data).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok } from './support/client.ts';
+import { liveClient } from './support/live-client.ts';
 import { startOtlpReceiver, SPAN_KIND, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.ts';
 import { ENTRIES, startProcessStack, type ProcessStack } from './support/process-stack.ts';
 import { freePort, spawnEntry, waitForHttp } from './support/processes.ts';
@@ -102,6 +103,32 @@ describe('one trace per request, across every process it touches', () => {
     }
     expect(new Set(trace.map((s) => s.service))).toEqual(new Set(['gateway', ...SUBGRAPHS]));
     expect(receiver.refused).toEqual([]);
+  });
+
+  it('a live event: its completion at the gateway is one trace holding its subgraph calls', async () => {
+    const live = liveClient(stack.gatewayUrl, user.token);
+    try {
+      const sub = live.subscribe<{ likeAdded: { user: { handle: string } } }>('subscription TracedLikes($p: ID!) { likeAdded(postId: $p) { user { handle } } }', { p: postId });
+      await live.settled();
+      ok(await gql('mutation TracedLike($p: ID!) { likePost(postId: $p) { id } }', { p: postId }, user.token));
+      expect((await sub.nth(0)).data?.likeAdded.user.handle).toBe(user.handle);
+    } finally {
+      await live.dispose();
+    }
+    let trace: ReceivedSpan[] = [];
+    await receiver.waitFor((spans) => {
+      const root = spans.find((s) => s.service === 'gateway' && s.kind === SPAN_KIND.consumer && s.name === 'live subscription TracedLikes');
+      trace = root ? spans.filter((s) => s.traceId === root.traceId) : [];
+      return Boolean(serverSpan(trace, 'users'));
+    });
+    const root = trace.find((s) => s.kind === SPAN_KIND.consumer)!;
+    expect(root.parentSpanId).toBeUndefined();
+    const users = serverSpan(trace, 'users')!;
+    expect(byId(trace, users.parentSpanId)).toMatchObject({ service: 'gateway', kind: SPAN_KIND.client });
+    // The call hangs from the event's span (through @apollo/gateway's own execute/fetch spans).
+    let at: ReceivedSpan | undefined = users;
+    for (let hops = 0; at && at !== root && hops < 20; hops++) at = byId(trace, at.parentSpanId);
+    expect(at).toBe(root);
   });
 });
 

@@ -6,6 +6,7 @@
 // @apollo/gateway's own executor: the event's data is replayed as the primary fetch's answer.
 // A subscriber whose viewer the event is hidden from (a block, `hiddenFrom`) gets nothing.
 import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
+import { inJobSpan } from '@fffoto/shared/tracing';
 import type { FetchNode, PlanNode } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
@@ -235,13 +236,11 @@ class Stream {
       metrics: {},
     } as unknown as GatewayGraphQLRequestContext;
     const planner = this.hub.planner;
-    const result = await executeQueryPlan(
-      { kind: 'QueryPlan', node },
-      serviceMap,
-      requestContext,
-      group.plan.operationContext,
-      planner.supergraphSchema,
-      planner.apiSchema,
+    // One trace per event's completion (when tracing is on): its subgraph calls are children of
+    // this span rather than traces of their own. No request span is active here.
+    const operation = `subscription ${group.plan.operationContext.operation.name?.value ?? ''}`.trim();
+    const result = await inJobSpan(`live ${operation}`, undefined, { 'graphql.operation.type': 'subscription' }, () =>
+      executeQueryPlan({ kind: 'QueryPlan', node }, serviceMap, requestContext, group.plan.operationContext, planner.supergraphSchema, planner.apiSchema),
     );
     const formatted = { data: result.data, errors: result.errors?.map((e) => (e instanceof GraphQLError ? e.toJSON() : e)), extensions: result.extensions };
     withCompletionErrors(formatted as never);
