@@ -47,7 +47,8 @@ RUN apt-get update \
 
 FROM build AS gateway
 EXPOSE 4000
-CMD ["node", "--import", "tsx", "gateway/src/main.ts"]
+# Flags: gateway/src/node-flags.ts says why (tests/compose.test.ts keeps the two equal).
+CMD ["node", "--max-semi-space-size=64", "--import", "tsx", "gateway/src/main.ts"]
 
 FROM build AS users
 EXPOSE 4001

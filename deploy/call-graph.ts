@@ -6,6 +6,7 @@
 import { databaseShape, type z } from '@fffoto/shared/config';
 import { observabilityShape } from '@fffoto/shared/observability';
 import { gatewayConfigShape } from '../gateway/src/app.ts';
+import { GATEWAY_NODE_FLAGS } from '../gateway/src/node-flags.ts';
 import { usersConfigShape } from '../subgraphs/users/src/app.ts';
 import { postsConfigShape } from '../subgraphs/posts/src/app.ts';
 import { socialConfigShape } from '../subgraphs/social/src/app.ts';
@@ -36,11 +37,13 @@ export interface ProcessSpec {
   job?: boolean;
   /** Whose Postgres role it connects as (Secret `<dbRole>-database`); default: its own name. */
   dbRole?: string;
+  /** Node flags before the entry (the Dockerfile's CMD has the same). */
+  nodeFlags?: readonly string[];
 }
 
 /** Every process of the project (one Dockerfile target each). */
 export const processes: ProcessSpec[] = [
-  { name: 'gateway', target: 'gateway', entry: 'gateway/src/main.ts', shape: { ...gatewayConfigShape, ...observabilityShape }, portKey: 'GATEWAY_PORT', graphql: true },
+  { name: 'gateway', target: 'gateway', entry: 'gateway/src/main.ts', shape: { ...gatewayConfigShape, ...observabilityShape }, portKey: 'GATEWAY_PORT', graphql: true, nodeFlags: GATEWAY_NODE_FLAGS },
   { name: 'users', target: 'users', entry: 'subgraphs/users/src/main.ts', shape: { ...usersConfigShape, ...observabilityShape }, portKey: 'USERS_PORT', graphql: true },
   { name: 'posts', target: 'posts', entry: 'subgraphs/posts/src/main.ts', shape: { ...postsConfigShape, ...observabilityShape }, portKey: 'POSTS_PORT', graphql: true },
   { name: 'social', target: 'social', entry: 'subgraphs/social/src/main.ts', shape: { ...socialConfigShape, ...observabilityShape }, portKey: 'SOCIAL_PORT', graphql: true },

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { listSubgraphs } from '../scripts/subgraphs.ts';
+import { GATEWAY_NODE_FLAGS } from '../gateway/src/node-flags.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const composeFile = `${root}docker-compose.yml`;
@@ -24,8 +25,8 @@ const compose = parse(readFileSync(composeFile, 'utf8'), { merge: true }) as { s
 const services = compose.services;
 
 /** Our processes: compose service → Dockerfile target and entry file. */
-const processes: Record<string, { port?: number; entry: string }> = {
-  gateway: { port: 4000, entry: 'gateway/src/main.ts' },
+const processes: Record<string, { port?: number; entry: string; nodeFlags?: readonly string[] }> = {
+  gateway: { port: 4000, entry: 'gateway/src/main.ts', nodeFlags: GATEWAY_NODE_FLAGS },
   users: { port: 4001, entry: 'subgraphs/users/src/main.ts' },
   posts: { port: 4002, entry: 'subgraphs/posts/src/main.ts' },
   social: { port: 4003, entry: 'subgraphs/social/src/main.ts' },
@@ -162,8 +163,8 @@ describe('Dockerfile', () => {
     expect(effectiveUser(stage!)).toBe('node');
   });
 
-  it.each(Object.entries(processes))('target %s runs its entry with node --import tsx', (target, { entry }) => {
-    expect(byName.get(target)!.lines).toContain(`CMD ["node", "--import", "tsx", "${entry}"]`);
+  it.each(Object.entries(processes))('target %s runs its entry with node --import tsx (and its Node flags)', (target, { entry, nodeFlags }) => {
+    expect(byName.get(target)!.lines).toContain(`CMD ${JSON.stringify(['node', ...(nodeFlags ?? []), '--import', 'tsx', entry]).replaceAll(',', ', ')}`);
   });
 
   it('gives the media worker Debian ffmpeg', () => {

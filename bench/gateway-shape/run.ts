@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, type ServiceProcess } from '../../tests/support/processes.ts';
 import { cleanupOnSignals, cleanupTo, onCleanup } from '../support/cleanups.ts';
 import { intEnv } from '../support/env.ts';
-import { startGatewayProcess } from '../support/gateway-process.ts';
+import { benchGatewayFlags, startGatewayProcess } from '../support/gateway-process.ts';
 import { runLoad } from '../support/load.ts';
 import { cpuMsOf, fmt, loadAverage, ownCpuMs, quantile, rssMbOf } from '../support/proc-stats.ts';
 import { STOCK_GATEWAY_MAIN } from '../support/stock-gateway-main.ts';
@@ -95,7 +95,8 @@ async function main(): Promise<void> {
   console.log(`# gateway-shape: The Guild's federation benchmark shape, stock @apollo/gateway vs ours`);
   console.log(`node ${process.version}, ${availableParallelism()} cores; load average at start: ${loadAverage()}`);
   console.log(`${ROUNDS} round(s) × ${GATEWAYS.length} gateways × ${SECONDS} s, ${CONNECTIONS} connections (undici Pool in this process); ` +
-    `warm-up ${WARMUP_SECONDS} s per gateway; subgraph memo ${MEMO ? 'ON' : 'off'} (SUBGRAPH_MEMO)`);
+    `warm-up ${WARMUP_SECONDS} s per gateway; subgraph memo ${MEMO ? 'ON' : 'off'} (SUBGRAPH_MEMO); ` +
+    `every gateway's node flags: ${benchGatewayFlags().join(' ') || '(defaults)'} (BENCH_GATEWAY_FLAGS)`);
 
   const subgraphs: ShapeSubgraphs = await startShapeSubgraphs({ memo: MEMO });
   onCleanup('stop subgraphs', () => subgraphs.stop());
@@ -114,6 +115,8 @@ async function main(): Promise<void> {
     const env: NodeJS.ProcessEnv = {
       ...inherited,
       NODE_ENV: 'production',
+      // Metrics served as in production, on a port of each gateway's own (all are up at once).
+      METRICS_PORT: String(await freePort()),
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       GATEWAY_PORT: String(port),

@@ -5,8 +5,9 @@
  * seed than bench/feed's so that the section takes a couple of minutes.
  *
  * Env (this section's): BENCH_FEED_USERS (300), BENCH_FEED_POSTS (3000), BENCH_FEED_FOLLOWS (30
- * per user); BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_WARMUP_SECONDS as the small
- * section. Each client is a viewer of its own (bench_0 …), so nothing is identical in flight:
+ * per user); BENCH_FEED_SUBGRAPHS (`replayed,live`: the subgraphs' answers recorded and replayed,
+ * so the gateways dominate, then executed live); BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS,
+ * BENCH_WARMUP_SECONDS as the small section. Each client is a viewer of its own (bench_0 …), so nothing is identical in flight:
  * ours runs with its defaults (dedupe on).
  */
 import { availableParallelism } from 'node:os';
@@ -18,9 +19,13 @@ import { fmt, loadAverage } from '../support/proc-stats.ts';
 import { FEED_QUERY } from '../support/feed-query.ts';
 import { seedFeed } from '../feed/seed.ts';
 import { benchDatabase, logInUsers } from './setup.ts';
+import { replaySubgraphs, type ReplaySubgraphs } from '../support/replay-subgraphs.ts';
 import { runGatewaySlots } from './slots.ts';
 
 const PASSWORD = 'bench gateway feed password';
+/** BENCH_FEED_SUBGRAPHS: `replayed` (the gateways' own cost), `live` (end to end), or both, in that order. */
+const MODES = (process.env.BENCH_FEED_SUBGRAPHS ?? 'replayed,live').split(',').map((m) => m.trim()).filter(Boolean);
+for (const mode of MODES) if (mode !== 'replayed' && mode !== 'live') throw new Error(`BENCH_FEED_SUBGRAPHS: ${mode} is neither replayed nor live`);
 
 export async function feedSection(): Promise<void> {
   const SECONDS = intEnv('BENCH_SECONDS', 10);
@@ -59,24 +64,40 @@ export async function feedSection(): Promise<void> {
     console.log(`${viewers} viewers logged in`);
 
     const body = JSON.stringify({ query: FEED_QUERY });
-    await runGatewaySlots({
-      stack,
-      subgraphs: [['users', stack.usersUrl], ['media', stack.mediaUrl!], ['posts', stack.postsUrl!], ['social', stack.socialUrl!]],
-      queries: [{
-        key: 'feed',
-        title: 'query HomeFeed { feed(first: 20) { … } } (bench/support/feed-query.ts), each client a viewer of its own',
-        body: () => body,
-        auth: (i) => `Bearer ${tokens[i % tokens.length]}`,
-        valid: (d) => (d.feed as { edges?: unknown[] } | null)?.edges?.length === 20,
-        // Media URLs are signed per request: compared without them.
-        comparable: (b) => JSON.stringify({ data: b.data, errors: b.errors?.map((e) => `${e.extensions?.code ?? ''} ${e.message ?? ''}`) }).replace(/"https?:[^"]*"/g, '"url"'),
-      }],
-      gateways: ['ours-on', 'stock'],
-      seconds: SECONDS,
-      rounds: ROUNDS,
-      connections: CONNECTIONS,
-      warmupSeconds: WARMUP_SECONDS,
-    });
+    const direct: Array<[string, string]> = [['users', stack.usersUrl], ['media', stack.mediaUrl!], ['posts', stack.postsUrl!], ['social', stack.socialUrl!]];
+    for (const mode of MODES) {
+      let replay: ReplaySubgraphs | undefined;
+      if (mode === 'replayed') {
+        replay = await replaySubgraphs(direct);
+        onCleanup('stop replaying subgraphs', () => replay!.stop());
+        console.log('\n### subgraphs replayed: each distinct subgraph request (same token, same body) reaches the subgraph once, its answer is replayed after that; the gateways dominate');
+      } else {
+        console.log('\n### subgraphs live: every subgraph request is executed (Postgres, Redis), in this process, beside the load clients');
+      }
+      await runGatewaySlots({
+        stack,
+        subgraphs: replay?.urls ?? direct,
+        route: Boolean(replay),
+        queries: [{
+          key: 'feed',
+          title: 'query HomeFeed { feed(first: 20) { … } } (bench/support/feed-query.ts), each client a viewer of its own',
+          body: () => body,
+          auth: (i) => `Bearer ${tokens[i % tokens.length]}`,
+          valid: (d) => (d.feed as { edges?: unknown[] } | null)?.edges?.length === 20,
+          // Media URLs are signed per 15-minute window: compared without them.
+          comparable: (b) => JSON.stringify({ data: b.data, errors: b.errors?.map((e) => `${e.extensions?.code ?? ''} ${e.message ?? ''}`) }).replace(/"https?:[^"]*"/g, '"url"'),
+        }],
+        gateways: ['ours-on', 'stock'],
+        seconds: SECONDS,
+        rounds: ROUNDS,
+        connections: CONNECTIONS,
+        warmupSeconds: WARMUP_SECONDS,
+      });
+      if (replay) {
+        const counts = Object.entries(replay.stats()).map(([name, c]) => `${name} ${c.passedOn}/${c.replayed}`).join(', ');
+        console.log(`subgraph requests passed on / replayed (all slots, warm-ups included): ${counts}`);
+      }
+    }
     console.log(`\nhome-feed section: ${fmt((performance.now() - started) / 1000)} s`);
   } finally {
     await cleanupTo(mark);

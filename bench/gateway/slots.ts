@@ -19,8 +19,8 @@ import type { Stack } from '../../tests/support/stack.ts';
 // Deterministic (mulberry32): every gateway of a round gets the same sequence.
 import { prng } from '../../subgraphs/media/src/pipeline/grain.ts';
 import { cleanupMark, cleanupTo, onCleanup } from '../support/cleanups.ts';
-import { startGatewayProcess } from '../support/gateway-process.ts';
-import { cpuMsOf, fmt, loadAverage, ownCpuMs, quantile } from '../support/proc-stats.ts';
+import { benchGatewayFlags, startGatewayProcess } from '../support/gateway-process.ts';
+import { cpuMsOf, fmt, loadAverage, ownCpuMs, quantile, rssMbOf } from '../support/proc-stats.ts';
 import { STOCK_GATEWAY_MAIN } from '../support/stock-gateway-main.ts';
 
 const SAMPLES = 5; // serial requests per query whose answers are compared between gateways
@@ -47,8 +47,12 @@ export interface SlotQuery {
 export interface SlotsOptions {
   /** Our gateway's environment (SUPERGRAPH_FILE, SUBGRAPH_URLS, JWKS_URL, Redis): the stack's. */
   stack: Stack;
-  /** The subgraphs whose requests are counted (name → URL), in the table's order. */
+  /**
+   * The subgraphs whose requests are counted (name → URL), in the table's order. With
+   * `route`, the gateways are sent to these URLs (SUBGRAPH_URLS) instead of the stack's.
+   */
   subgraphs: Array<[string, string]>;
+  route?: boolean;
   queries: SlotQuery[];
   /** The gateways, in the order of the first round; stock must be one of them. */
   gateways: GatewayKey[];
@@ -80,6 +84,8 @@ interface Tally {
   latencies: number[];
   gatewayCpuMs: number;
   benchCpuMs: number;
+  /** The gateway process's peak resident memory (VmHWM) seen at the end of a timed window. */
+  peakRssMb: number;
   subgraph: Record<string, number>;
   /** Ours only: GET /ready subgraphRequests deltas. */
   ready?: { requests: number; deduplicated: number };
@@ -199,6 +205,7 @@ export async function runGatewaySlots(o: SlotsOptions): Promise<void> {
     const gatewayUrl = `http://127.0.0.1:${port}`;
     const envOf = (key: GatewayKey): NodeJS.ProcessEnv => ({
       ...o.stack.gatewayEnv, // SUPERGRAPH_FILE, SUBGRAPH_URLS (direct), JWKS_URL, Redis
+      ...(o.route ? { SUBGRAPH_URLS: o.subgraphs.map(([name, url]) => `${name}=${url}`).join(',') } : {}),
       GATEWAY_PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
@@ -244,7 +251,7 @@ export async function runGatewaySlots(o: SlotsOptions): Promise<void> {
       const id = `${q.key}/${key}`;
       let t = tallies.get(id);
       if (!t) {
-        t = { answered: 0, ok: 0, elapsedMs: 0, latencies: [], gatewayCpuMs: 0, benchCpuMs: 0, subgraph: Object.fromEntries(Object.keys(arrived).map((n) => [n, 0])), failures: newFailures() };
+        t = { answered: 0, ok: 0, elapsedMs: 0, latencies: [], gatewayCpuMs: 0, benchCpuMs: 0, peakRssMb: 0, subgraph: Object.fromEntries(Object.keys(arrived).map((n) => [n, 0])), failures: newFailures() };
         tallies.set(id, t);
       }
       return t;
@@ -254,7 +261,8 @@ export async function runGatewaySlots(o: SlotsOptions): Promise<void> {
 
     const perSlot = queries.length * (SECONDS + WARMUP_SECONDS) + 3;
     console.log(`${ROUNDS} round(s) × ${GATEWAYS.length} gateways × ${queries.length} queries × (${WARMUP_SECONDS} s warm-up + ${SECONDS} s timed), ` +
-      `${CONNECTIONS} clients: about ${Math.ceil((ROUNDS * GATEWAYS.length * perSlot) / 60)} min; gateway port ${port}`);
+      `${CONNECTIONS} clients: about ${Math.ceil((ROUNDS * GATEWAYS.length * perSlot) / 60)} min; gateway port ${port}; ` +
+      `every gateway's node flags: ${benchGatewayFlags().join(' ') || '(defaults)'} (BENCH_GATEWAY_FLAGS)`);
     for (let r = 0; r < ROUNDS; r++) {
       const order = GATEWAYS.length === 3 ? ORDERS[r % ORDERS.length]!.map((i) => GATEWAYS[i]!) : r % 2 ? [...GATEWAYS].reverse() : GATEWAYS;
       console.log(`round ${r + 1}/${ROUNDS}: ${order.map((g) => LABEL[g]).join(' → ')}`);
@@ -287,6 +295,7 @@ export async function runGatewaySlots(o: SlotsOptions): Promise<void> {
             for (const ms of w.latencies) t.latencies.push(ms);
             t.gatewayCpuMs += gatewayCpu;
             t.benchCpuMs += benchCpu;
+            t.peakRssMb = Math.max(t.peakRssMb, rssMbOf(pid).peak);
             for (const k of Object.keys(arrived)) t.subgraph[k]! += arrivedNow[k]! - arrived0[k]!;
             if (ready0 && ready1) {
               t.ready ??= { requests: 0, deduplicated: 0 };
@@ -314,8 +323,9 @@ export async function runGatewaySlots(o: SlotsOptions): Promise<void> {
     console.log('  req/s: answered without errors per second; p50/p99: their latency at the client; gw CPU: the gateway process\'s');
     console.log('  user+system CPU per answered request; bench CPU: this process\'s (clients + subgraphs); sub req: requests that reached');
     console.log(`  the subgraphs per answered request (${subgraphNames.join('+')}), counted at their servers; dedup: ours' own count of subgraph`);
-    console.log('  requests answered by an identical one in flight (GET /ready), per request; ×stock: ours ÷ stock.');
-    const header = ['query', 'gateway', 'req/s', 'p50 ms', 'p99 ms', 'gw CPU ms', 'bench CPU ms', 'sub req', `(${subgraphNames.join('+')})`, 'dedup', 'req/s ×stock', 'CPU ×stock', 'failed'];
+    console.log('  requests answered by an identical one in flight (GET /ready), per request; ×stock: ours ÷ stock; RSS: the gateway');
+    console.log('  process\'s peak resident memory.');
+    const header = ['query', 'gateway', 'req/s', 'p50 ms', 'p99 ms', 'gw CPU ms', 'RSS MB', 'bench CPU ms', 'sub req', `(${subgraphNames.join('+')})`, 'dedup', 'req/s ×stock', 'CPU ×stock', 'failed'];
     const rows: string[][] = [];
     const notes: string[] = [];
     for (const [i, q] of queries.entries()) {
@@ -331,7 +341,7 @@ export async function runGatewaySlots(o: SlotsOptions): Promise<void> {
         const per = (n: number) => n / t.answered;
         const bad = failed(t.failures);
         rows.push([
-          `Q${i + 1} ${q.key}`, LABEL[key], fmt(rps, 0), fmt(quantile(lat, 0.5)), fmt(quantile(lat, 0.99)), fmt(cpu, 3), fmt(t.benchCpuMs / t.answered, 3),
+          `Q${i + 1} ${q.key}`, LABEL[key], fmt(rps, 0), fmt(quantile(lat, 0.5)), fmt(quantile(lat, 0.99)), fmt(cpu, 3), fmt(t.peakRssMb, 0), fmt(t.benchCpuMs / t.answered, 3),
           fmt(per(sum(t.subgraph)), 2), `(${subgraphNames.map((n) => fmt(per(t.subgraph[n]!), 2)).join('+')})`,
           t.ready ? fmt(per(t.ready.deduplicated), 2) : '-',
           key === 'stock' ? '1.00' : fmt(rps / stockRps, 2), key === 'stock' ? '1.00' : fmt(cpu / stockCpu, 2), String(bad),
@@ -348,7 +358,7 @@ export async function runGatewaySlots(o: SlotsOptions): Promise<void> {
       }
     }
     const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
-    const left = new Set([0, 1, 8]);
+    const left = new Set([0, 1, 9]);
     const printRow = (row: string[]) => console.log(row.map((cell, c) => (left.has(c) ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
     printRow(header);
     rows.forEach((row, k) => {

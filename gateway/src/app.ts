@@ -4,6 +4,8 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource, type ServiceMap } from '@apollo/gateway';
+import { isObject } from '@apollo/gateway/dist/utilities/predicates.js';
+import type { FetcherResponse } from '@apollo/utils.fetcher';
 import { printSchema, type GraphQLError } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { authenticate, createTokenVerifier, type Viewer } from '@fffoto/shared/auth';
@@ -16,6 +18,7 @@ import { createHttpService, finishApp, graphqlBody, httpError, listen, NotReadyE
 import { inputHygienePlugin } from '@fffoto/shared/input-hygiene';
 import { limitsFromConfig, operationLimits, operationLimitsShape, withOperationLimitCodes } from '@fffoto/shared/operation-limits';
 import { formatError, telemetryOff, type ServiceHandle } from '@fffoto/shared/server';
+import { restrictCachePolicy } from './cache-hint.ts';
 import { LevelExecutor } from './execution/executor.ts';
 import { EntityFetchBatcher, type EntitiesResponse } from './dedupe-representations.ts';
 import { operationResolutionPlugin } from './operation-resolution.ts';
@@ -26,7 +29,7 @@ import { serveClientSockets } from './live/client-sockets.ts';
 import { LiveHub } from './live/hub.ts';
 import { SubscriptionPlanner } from './live/subscription-plan.ts';
 import { Upstreams } from './live/upstream.ts';
-import { NO_DEDUPE_HEADER, subgraphFetcher, type SubgraphFetcher } from './subgraph-fetcher.ts';
+import { NO_DEDUPE_HEADER, PlainHeaders, subgraphFetcher, type SubgraphFetcher } from './subgraph-fetcher.ts';
 import { outageOf, SubgraphUnavailableError, unavailableResponse } from './subgraph-outage.ts';
 
 export const gatewayConfigShape = {
@@ -111,7 +114,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly batcher = new EntityFetchBatcher<object, ProcessOptions, SubgraphResponse & EntitiesResponse>(
     (representations, options) => {
       options.request.variables = { ...options.request.variables, representations };
-      return super.process(options) as Promise<SubgraphResponse & EntitiesResponse>;
+      return this.send(options) as Promise<SubgraphResponse & EntitiesResponse>;
     },
   );
 
@@ -148,14 +151,45 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private async fetch(options: ProcessOptions): Promise<SubgraphResponse> {
     const { query, variables } = options.request;
     const reps = variables?.representations;
-    if (!this.batchEntities || !query || !Array.isArray(reps) || !query.includes('_entities')) return super.process(options);
+    if (!this.batchEntities || !query || !Array.isArray(reps) || !query.includes('_entities')) return this.send(options);
     const { representations: _reps, ...rest } = variables!;
     // The planner names each fetch of a named operation apart (Op__users__1, __2, …) though
     // their selections match: the name is left out of what must be equal to merge.
     const key = `${query.replace(/^\s*query\s+\w+/, 'query')}\n${JSON.stringify(rest)}`;
     return this.batcher.fetch(options.context, key, reps, options);
   }
+
+  /**
+   * Stock's process (RemoteGraphQLDataSource's, APQ off as ours always is) without two objects
+   * it builds on every call that nothing here reads: node-fetch Headers for the outgoing headers
+   * and a node-fetch Request (URL and headers parsed again) made only to be handed to
+   * didEncounterError. The body, the headers, the errors and the cache hint are stock's.
+   */
+  private async send(options: ProcessOptions): Promise<SubgraphResponse> {
+    const { request, context } = options;
+    const headers = new PlainHeaders();
+    for (const [name, value] of request.http?.headers ?? []) headers.append(name, value);
+    headers.set('content-type', 'application/json');
+    request.http = { method: 'POST', url: this.url, headers: headers as unknown as NonNullable<typeof request.http>['headers'] };
+    await this.willSendRequest(options);
+    if (!request.query) throw new Error('Missing query');
+    const { query, http, ...rest } = request;
+    const init = { method: http.method, headers: headers.record(), body: JSON.stringify({ query, ...rest }) };
+    let response: FetcherResponse | undefined;
+    try {
+      response = await this.fetcher(http.url, init);
+      if (!response.ok) throw await this.errorFromResponse(response);
+      const body = await this.parseBody(response);
+      if (!isObject(body)) throw new Error(`Expected JSON response body, but received: ${body}`);
+      restrictCachePolicy(options, response);
+      return { ...body, http: response } as SubgraphResponse;
+    } catch (error) {
+      this.didEncounterError(error as Error, undefined as never, response, context, request);
+      throw error;
+    }
+  }
 }
+
 
 export async function startGateway(config: GatewayConfig): Promise<ServiceHandle> {
   const log = createLogger('gateway', config.LOG_LEVEL);

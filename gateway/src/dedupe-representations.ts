@@ -19,13 +19,32 @@ export interface RepresentationPlan {
   split<R extends EntitiesResponse>(response: R): R[];
 }
 
+/**
+ * What makes two representations the same: their JSON, except for the usual `{ __typename, id }`
+ * with string values, keyed without serializing (a feed's 100 representations were stringified
+ * one by one on every request). Never equal to a JSON text (those contain no raw U+0000), nor to
+ * another such key (the type name, before the first U+0000, holds none).
+ */
+function representationKey(rep: unknown): string {
+  if (rep !== null && typeof rep === 'object') {
+    const { __typename: typename, id } = rep as { __typename?: unknown; id?: unknown };
+    // A type name never holds U+0000 (GraphQL names cannot), but one from a subgraph is not trusted.
+    if (typeof typename === 'string' && typeof id === 'string' && !typename.includes('\u0000')) {
+      let count = 0;
+      for (const _ in rep) count++;
+      if (count === 2) return `${typename}\u0000${id}`;
+    }
+  }
+  return JSON.stringify(rep);
+}
+
 /** Merges and dedupes representation lists; the plan's split undoes it on the response. */
 export function planRepresentations(lists: unknown[][]): RepresentationPlan {
   const slotOf = new Map<string, number>();
   const representations: unknown[] = [];
   const slots = lists.map((reps) =>
     reps.map((rep) => {
-      const key = JSON.stringify(rep);
+      const key = representationKey(rep);
       let slot = slotOf.get(key);
       if (slot === undefined) {
         slot = representations.push(rep) - 1;

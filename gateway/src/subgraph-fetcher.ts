@@ -13,7 +13,7 @@
 // sent after one's own mutation returned never gets an answer read before it. The data source
 // opts a request out (NO_DEDUPE_HEADER) when the caller's token was refused (the subgraph must
 // see it and say so) and for live events (their data must postdate the event).
-import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
+import type { Fetcher, FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { Agent, request } from 'undici';
 import { CLIENT_IDLE_SOCKET_MS } from '@fffoto/shared/http';
 import { recordSubgraphFetch } from '@fffoto/shared/metrics';
@@ -29,10 +29,63 @@ export const NO_DEDUPE_HEADER = 'x-fffoto-no-dedupe';
 const WRITERS_REMEMBERED = 10_000;
 const MUTATION = /^\{"query":"\s*mutation\b/;
 
+type HeaderRecord = Readonly<Record<string, string>>;
+
 interface Answer {
   status: number;
-  headers: Headers;
+  /** Lower-case names, as undici gives them (repeated ones joined with ", "). */
+  headers: HeaderRecord;
   text: string;
+}
+
+/**
+ * Headers as the Fetcher interface (and RemoteGraphQLDataSource) wants them, over a record of
+ * lower-case names: an answer's straight off undici's record, where a WHATWG Headers validated
+ * and copied every header of every subgraph answer, then read two of them. Writes go to a copy
+ * of one's own, so callers that joined one answer never see each other's changes.
+ */
+export class PlainHeaders implements FetcherHeaders {
+  private own: Record<string, string> | undefined;
+  constructor(private readonly shared: HeaderRecord = {}) {}
+  /** The headers as a record (lower-case names), for a FetcherRequestInit. */
+  record(): HeaderRecord {
+    return this.all;
+  }
+  private get all(): HeaderRecord {
+    return this.own ?? this.shared;
+  }
+  private writable(): Record<string, string> {
+    return (this.own ??= { ...this.shared });
+  }
+  get(name: string): string | null {
+    return this.all[name.toLowerCase()] ?? null;
+  }
+  has(name: string): boolean {
+    return Object.hasOwn(this.all, name.toLowerCase());
+  }
+  set(name: string, value: string): void {
+    this.writable()[name.toLowerCase()] = String(value);
+  }
+  append(name: string, value: string): void {
+    const key = name.toLowerCase();
+    const before = this.all[key];
+    this.writable()[key] = before === undefined ? String(value) : `${before}, ${value}`;
+  }
+  delete(name: string): void {
+    delete this.writable()[name.toLowerCase()];
+  }
+  entries(): IterableIterator<[string, string]> {
+    return Object.entries(this.all).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))[Symbol.iterator]();
+  }
+  keys(): IterableIterator<string> {
+    return [...this.entries()].map(([k]) => k)[Symbol.iterator]();
+  }
+  values(): IterableIterator<string> {
+    return [...this.entries()].map(([, v]) => v)[Symbol.iterator]();
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
 }
 
 export interface FetcherStats {
@@ -76,9 +129,10 @@ async function sendNow(url: string, init: FetcherRequestInit, headers: Record<st
     bodyTimeout: timeoutMs,
   });
   const text = await res.body.text();
-  const answerHeaders = new Headers();
-  for (const [name, value] of Object.entries(res.headers)) {
-    if (value !== undefined) answerHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+  const answerHeaders: Record<string, string> = {};
+  for (const name in res.headers) {
+    const value = res.headers[name];
+    if (value !== undefined) answerHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return { status: res.statusCode, headers: answerHeaders, text };
 }
@@ -90,7 +144,7 @@ async function sendNow(url: string, init: FetcherRequestInit, headers: Record<st
  * response (response-integrity.ts). Stock behaviour replaces the subgraph's errors with "401: Unauthorized".
  */
 function graphqlStatus(answer: Answer): number {
-  if (answer.status < 300 || !GRAPHQL_JSON.test(answer.headers.get('content-type') ?? '')) return answer.status;
+  if (answer.status < 300 || !GRAPHQL_JSON.test(answer.headers['content-type'] ?? '')) return answer.status;
   try {
     return Array.isArray((JSON.parse(answer.text) as { errors?: unknown }).errors) ? 200 : answer.status;
   } catch {
@@ -108,7 +162,7 @@ function responseOf(url: string, answer: Answer): FetcherResponse {
     url,
     redirected: false,
     bodyUsed: false,
-    headers: answer.headers,
+    headers: new PlainHeaders(answer.headers),
     text: async () => answer.text,
     json: async () => JSON.parse(answer.text),
     arrayBuffer: async () => new TextEncoder().encode(answer.text).buffer as ArrayBuffer,

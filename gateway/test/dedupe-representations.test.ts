@@ -17,6 +17,22 @@ describe('planRepresentations (pure)', () => {
     expect(planRepresentations([[]]).representations).toEqual([]);
   });
 
+  it('tells representations apart by every field and value, not only the usual { __typename, id }', () => {
+    const withExtra = { __typename: 'User', id: 'a', handle: 'x' };
+    const otherType = { __typename: 'Loop', id: 'a' };
+    const numericId = { __typename: 'User', id: 1 };
+    const stringId = { __typename: 'User', id: '1' };
+    const nullProto = Object.assign(Object.create(null) as object, { __typename: 'User', id: 'a' });
+    const reordered = { id: 'a', __typename: 'User' };
+    // The same entity however its object was made; different ones never merged.
+    expect(planRepresentations([[a, nullProto, reordered]]).representations).toEqual([a]);
+    expect(planRepresentations([[a, withExtra, otherType, numericId, stringId]]).representations).toEqual([a, withExtra, otherType, numericId, stringId]);
+    // Keys that could collide if joined naively.
+    const left = { __typename: 'User', id: 'b\u0000c' };
+    const right = { __typename: 'User\u0000b', id: 'c' };
+    expect(planRepresentations([[left, right]]).representations).toHaveLength(2);
+  });
+
   it('gives every fetch its own answer, in its own order, with its own error paths', () => {
     const plan = planRepresentations([[a, b, a], [b, c]]);
     const [first, second] = plan.split({

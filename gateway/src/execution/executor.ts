@@ -424,7 +424,9 @@ function flattenAt(value: unknown, path: ResponsePath, from = 0): unknown {
 /** The planner's `requires` selection read off an entity: its representation (stock's rule). */
 function selectRepresentation(schema: GraphQLSchema, source: Data | null, selections: readonly QueryPlanSelectionNode[]): Data | null {
   if (source === null) return null;
-  const result: Data = Object.create(null);
+  // A plain object (stock: null prototype, which V8 keeps in dictionary mode, slower to key and
+  // to serialize): its keys are the supergraph's key and @requires fields, never `__proto__`.
+  const result: Data = {};
   for (const selection of selections) {
     if (selection.kind === 'Field') {
       const name = selection.alias ?? selection.name;

@@ -46,6 +46,18 @@ export interface CompiledOperation {
   defaultedVariables: Data;
 }
 
+/**
+ * Selection sets whose result objects need a null prototype: those with a response key
+ * `__proto__` (an alias a client may choose), which on a plain object would set its prototype
+ * instead of a key. Every other result object is a plain `{}`: V8 keeps null-prototype objects
+ * in dictionary mode, slower to fill and to serialize (a feed answer has hundreds).
+ */
+const nullPrototypeSets = new WeakSet<Compiled[]>();
+
+function responseKeys(set: Compiled[]): string[] {
+  return set.flatMap((s) => (s.kind === 'fragment' ? responseKeys(s.set) : [s.responseName]));
+}
+
 export function compileOperation(operation: Operation): CompiledOperation {
   const schema = operation.schema();
   const conditions = (directives: readonly Directive<any>[]) => {
@@ -66,7 +78,12 @@ export function compileOperation(operation: Operation): CompiledOperation {
     if (isCompositeType(type)) return { kind: 'composite', type, text };
     return { kind: 'leaf', type: type as ScalarType | EnumType, text };
   };
-  const compile = (set: SelectionSet): Compiled[] =>
+  const compile = (set: SelectionSet): Compiled[] => {
+    const compiled = compileSet(set);
+    if (responseKeys(compiled).includes('__proto__')) nullPrototypeSets.add(compiled);
+    return compiled;
+  };
+  const compileSet = (set: SelectionSet): Compiled[] =>
     set.selections().map((selection): Compiled => {
       const element = selection.element;
       const when = conditions(element.appliedDirectives);
@@ -259,7 +276,7 @@ function update(shaping: Shaping, outputValue: unknown, type: TypeShape, input: 
         }
         objectType = named;
       }
-      const output = (outputValue === undefined ? Object.create(null) : outputValue) as Data;
+      const output = (outputValue === undefined ? (nullPrototypeSets.has(set) ? Object.create(null) : {}) : outputValue) as Data;
       const hasErrors = applySet(shaping, input as Data, set, output, path, objectType) === NULL_BUBBLE_UP;
       lastInvalid = false;
       lastHasErrors = hasErrors;

@@ -41,11 +41,11 @@ export function apolloHandler<C extends BaseContext>(
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
       if (response.body.kind === 'complete') {
-        // Encoded once, with its length: a string would be measured for chunked framing, then
-        // encoded again on write (about 8% of the gateway's CPU on an 87 KB answer).
-        const body = Buffer.from(response.body.string, 'utf8');
-        res.setHeader('content-length', body.length);
-        res.end(body);
+        // With its length, so no chunked framing: the string is measured here and encoded once,
+        // straight into the socket's write (a Buffer first was one more copy of every answer).
+        const body = response.body.string;
+        res.setHeader('content-length', Buffer.byteLength(body, 'utf8'));
+        res.end(body, 'utf8');
         return;
       }
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
