@@ -14,13 +14,31 @@
 // opts a request out (NO_DEDUPE_HEADER) when the caller's token was refused (the subgraph must
 // see it and say so) and for live events (their data must postdate the event).
 import type { Fetcher, FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
-import { Agent, request } from 'undici';
+import { Pool } from 'undici';
 import { CLIENT_IDLE_SOCKET_MS } from '@fffoto/shared/http';
 import { recordSubgraphFetch } from '@fffoto/shared/metrics';
 import { endSpan, startClientSpan } from '@fffoto/shared/tracing';
 
 export const subgraphConnections = { keepAliveTimeout: CLIENT_IDLE_SOCKET_MS, keepAliveMaxTimeout: CLIENT_IDLE_SOCKET_MS, connections: 256 };
-const dispatcher = new Agent(subgraphConnections);
+
+/**
+ * One connection pool per subgraph origin, reached directly: an Agent would find the pool by
+ * origin again on every call, through its redirect handling (the gateway never follows one).
+ */
+const poolsByOrigin = new Map<string, Pool>();
+const targets = new Map<string, { pool: Pool; path: string }>();
+function targetOf(url: string): { pool: Pool; path: string } {
+  let target = targets.get(url);
+  if (!target) {
+    const { origin, pathname, search } = new URL(url);
+    let pool = poolsByOrigin.get(origin);
+    if (!pool) poolsByOrigin.set(origin, (pool = new Pool(origin, subgraphConnections)));
+    target = { pool, path: `${pathname}${search}` };
+    // Subgraph URLs are configuration: a handful, so kept.
+    targets.set(url, target);
+  }
+  return target;
+}
 
 const GRAPHQL_JSON = /^application\/(json|graphql-response\+json)\b/i;
 /** Set by the data source on a request that must be sent on its own; never sent to the subgraph. */
@@ -57,8 +75,12 @@ export class PlainHeaders implements FetcherHeaders {
   private writable(): Record<string, string> {
     return (this.own ??= { ...this.shared });
   }
+  /** Own entries only: a record is a plain object, and `constructor` is no header. */
+  private read(key: string): string | undefined {
+    return Object.hasOwn(this.all, key) ? this.all[key] : undefined;
+  }
   get(name: string): string | null {
-    return this.all[name.toLowerCase()] ?? null;
+    return this.read(name.toLowerCase()) ?? null;
   }
   has(name: string): boolean {
     return Object.hasOwn(this.all, name.toLowerCase());
@@ -68,7 +90,7 @@ export class PlainHeaders implements FetcherHeaders {
   }
   append(name: string, value: string): void {
     const key = name.toLowerCase();
-    const before = this.all[key];
+    const before = this.read(key);
     this.writable()[key] = before === undefined ? String(value) : `${before}, ${value}`;
   }
   delete(name: string): void {
@@ -118,18 +140,20 @@ async function send(url: string, init: FetcherRequestInit, headers: Record<strin
 }
 
 async function sendNow(url: string, init: FetcherRequestInit, headers: Record<string, string>, timeoutMs: number): Promise<Answer> {
-  const res = await request(url, {
+  const { pool, path } = targetOf(url);
+  const res = await pool.request({
+    path,
     method: (init.method ?? 'POST') as 'POST',
     headers,
     body: init.body as string,
-    dispatcher,
     // A subgraph that never answers fails this call (SERVICE_UNAVAILABLE), and every caller
     // that joined it, instead of holding them for undici's 300 s default.
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
   const text = await res.body.text();
-  const answerHeaders: Record<string, string> = {};
+  // No prototype: a header named `__proto__` is kept as one, not taken for the prototype.
+  const answerHeaders: Record<string, string> = Object.create(null);
   for (const name in res.headers) {
     const value = res.headers[name];
     if (value !== undefined) answerHeaders[name] = Array.isArray(value) ? value.join(', ') : value;

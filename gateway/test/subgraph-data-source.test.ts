@@ -14,7 +14,7 @@ describe('PlainHeaders', () => {
   it('reads like a WHATWG Headers: any case, null when absent, entries sorted', () => {
     const headers = new PlainHeaders(record);
     const whatwg = new Headers(record);
-    for (const name of ['Content-Type', 'content-type', 'CACHE-CONTROL', 'x-missing']) {
+    for (const name of ['Content-Type', 'content-type', 'CACHE-CONTROL', 'x-missing', 'constructor', 'toString', '__proto__']) {
       expect(headers.get(name), name).toBe(whatwg.get(name));
       expect(headers.has(name), name).toBe(whatwg.has(name));
     }

@@ -25,7 +25,7 @@ import {
 import { planRepresentations } from '../dedupe-representations.ts';
 import { fetchShapeKey, mergeEntityFetches, type MergedEntitiesOperation } from './merge-entities.ts';
 import { planLevels, type LevelNode } from './plan-levels.ts';
-import { compileOperation, shapeResponse, type CompiledOperation } from './shape-response.ts';
+import { compileOperation, inherited, shapeResponse, type CompiledOperation } from './shape-response.ts';
 
 /** Subscriptions are live (live/client-sockets.ts): over HTTP they get a pointer there. */
 const SUBSCRIPTION_OVER_HTTP = new GraphQLError('Subscriptions are served over a WebSocket (graphql-ws protocol) at /graphql, not over HTTP.', {
@@ -417,16 +417,37 @@ function moveIntoCursor(cursor: Cursor, path: ResponsePath): Cursor | undefined 
 function flattenAt(value: unknown, path: ResponsePath, from = 0): unknown {
   if (from === path.length || value === undefined || value === null) return value;
   const current = path[from]!;
-  if (current === '@') return (value as unknown[]).flatMap((element) => flattenAt(element, path, from + 1));
+  if (current === '@') {
+    // Stock's flatMap, into one array (no array per element and level).
+    const out: unknown[] = [];
+    for (const element of value as unknown[]) {
+      const flat = flattenAt(element, path, from + 1);
+      if (Array.isArray(flat)) for (const item of flat) out.push(item);
+      else out.push(flat);
+    }
+    return out;
+  }
   return flattenAt(Object.hasOwn(value as Data, current as string) ? (value as Data)[current as string] : undefined, path, from + 1);
+}
+
+const plainSafeSelections = new WeakMap<readonly QueryPlanSelectionNode[], boolean>();
+
+/** Whether no field of a `requires` selection, however deep, is named like an Object.prototype member. */
+function plainSafe(selections: readonly QueryPlanSelectionNode[]): boolean {
+  let safe = plainSafeSelections.get(selections);
+  if (safe === undefined) {
+    safe = selections.every((s) => (s.kind === 'Field' ? !inherited(s.alias ?? s.name) : true) && (!s.selections || plainSafe(s.selections)));
+    plainSafeSelections.set(selections, safe);
+  }
+  return safe;
 }
 
 /** The planner's `requires` selection read off an entity: its representation (stock's rule). */
 function selectRepresentation(schema: GraphQLSchema, source: Data | null, selections: readonly QueryPlanSelectionNode[]): Data | null {
   if (source === null) return null;
-  // A plain object (stock: null prototype, which V8 keeps in dictionary mode, slower to key and
-  // to serialize): its keys are the supergraph's key and @requires fields, never `__proto__`.
-  const result: Data = {};
+  // A plain object where no key is one a plain object inherits (stock: always a null prototype,
+  // which V8 keeps in dictionary mode, slower to key and to serialize).
+  const result: Data = plainSafe(selections) ? {} : Object.create(null);
   for (const selection of selections) {
     if (selection.kind === 'Field') {
       const name = selection.alias ?? selection.name;

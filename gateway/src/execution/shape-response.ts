@@ -47,12 +47,17 @@ export interface CompiledOperation {
 }
 
 /**
- * Selection sets whose result objects need a null prototype: those with a response key
- * `__proto__` (an alias a client may choose), which on a plain object would set its prototype
- * instead of a key. Every other result object is a plain `{}`: V8 keeps null-prototype objects
- * in dictionary mode, slower to fill and to serialize (a feed answer has hundreds).
+ * Selection sets whose result objects need a null prototype: those with a response key that a
+ * plain object inherits (`constructor`, `toString`, `__proto__`: aliases a client may choose).
+ * On a plain object the shaping would read the inherited value as a value already there, or
+ * write through it onto Object or Object.prototype. Every other result object is a plain `{}`:
+ * V8 keeps null-prototype objects in dictionary mode, slower to fill and to serialize (a feed
+ * answer has hundreds).
  */
 const nullPrototypeSets = new WeakSet<Compiled[]>();
+
+/** A name a plain object has without being given it. */
+export const inherited = (name: string): boolean => name in Object.prototype;
 
 function responseKeys(set: Compiled[]): string[] {
   return set.flatMap((s) => (s.kind === 'fragment' ? responseKeys(s.set) : [s.responseName]));
@@ -80,7 +85,7 @@ export function compileOperation(operation: Operation): CompiledOperation {
   };
   const compile = (set: SelectionSet): Compiled[] => {
     const compiled = compileSet(set);
-    if (responseKeys(compiled).includes('__proto__')) nullPrototypeSets.add(compiled);
+    if (responseKeys(compiled).some(inherited)) nullPrototypeSets.add(compiled);
     return compiled;
   };
   const compileSet = (set: SelectionSet): Compiled[] =>
