@@ -1,8 +1,8 @@
-// How the gateway reaches subgraphs: undici's request API over keep-alive connections whose
+// How the gateway reaches subgraphs: undici, one Pool per subgraph origin, keep-alive connections whose
 // idle sockets are dropped (CLIENT_IDLE_SOCKET_MS) well before our servers close them
 // (SERVER_KEEP_ALIVE_MS). Stock @apollo/gateway pools sockets with no idle limit, so a request
 // could go out on a socket the subgraph was closing at that instant: ECONNRESET / "socket hang
-// up" under load. undici's request() also skips the WHATWG stream machinery of fetch: less CPU
+// up" under load. undici's Pool.request() also skips the WHATWG stream machinery of fetch: less CPU
 // per subgraph call, which is most of what a small query costs the gateway.
 //
 // Identical queries in flight at once are sent once (`dedupe`): same URL, same body (query and
@@ -51,6 +51,8 @@ type HeaderRecord = Readonly<Record<string, string>>;
 
 interface Answer {
   status: number;
+  /** The reason phrase the subgraph sent ("Unauthorized"): stock's error message carries it. */
+  statusText: string;
   /** Lower-case names, as undici gives them (repeated ones joined with ", "). */
   headers: HeaderRecord;
   text: string;
@@ -152,13 +154,13 @@ async function sendNow(url: string, init: FetcherRequestInit, headers: Record<st
     bodyTimeout: timeoutMs,
   });
   const text = await res.body.text();
-  // No prototype: a header named `__proto__` is kept as one, not taken for the prototype.
+  // No prototype: a header named `__proto__` or `constructor` is a header like any other.
   const answerHeaders: Record<string, string> = Object.create(null);
   for (const name in res.headers) {
     const value = res.headers[name];
     if (value !== undefined) answerHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  return { status: res.statusCode, headers: answerHeaders, text };
+  return { status: res.statusCode, statusText: res.statusText ?? '', headers: answerHeaders, text };
 }
 
 /**
@@ -182,7 +184,7 @@ function responseOf(url: string, answer: Answer): FetcherResponse {
   const response: FetcherResponse = {
     ok: status >= 200 && status < 300,
     status,
-    statusText: '',
+    statusText: answer.statusText,
     url,
     redirected: false,
     bodyUsed: false,
