@@ -102,11 +102,16 @@ describe('the sweeper', () => {
     const storage = stack.storage();
     const prefix = (id: string) => `uploads/${user.id}/${id}/`;
     const deadline = Date.now() + 20_000;
-    while ((await storage.list(prefix(abandoned.id))).length > 0) {
-      if (Date.now() > deadline) throw new Error('the abandoned upload was never swept');
+    // The sweeper deletes the parts, then the row, in one transaction: the parts are gone a
+    // moment before the row's deletion commits, so both are waited for.
+    const left = async () => ({
+      parts: (await storage.list(prefix(abandoned.id))).length,
+      row: (await db.upload.findUnique({ where: { id: abandoned.id } })) !== null,
+    });
+    for (let now = await left(); now.parts > 0 || now.row; now = await left()) {
+      if (Date.now() > deadline) throw new Error(`the abandoned upload was never swept: ${JSON.stringify(now)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect(await db.upload.findUnique({ where: { id: abandoned.id } })).toBeNull();
     // Two more sweeps' worth of time: the used upload keeps its parts and row.
     await new Promise((r) => setTimeout(r, 1_200));
     expect(await storage.list(prefix(used.id))).toHaveLength(3);
